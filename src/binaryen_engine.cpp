@@ -1,0 +1,383 @@
+/// Adapter: Binaryen 108's interpreter behind scout's Engine interface.
+/// Binaryen's types stay in this file.
+
+#include "binaryen_engine.hpp"
+
+#include "eei.hpp"
+#include "errors.hpp"
+#include "trap.hpp"
+
+#include <ir/module-utils.h>
+#include <wasm-binary.h>
+#include <wasm-interpreter.h>
+#include <wasm-validator.h>
+#include <wasm.h>
+
+#include <cstring>
+#include <iostream>
+#include <sstream>
+#include <unordered_map>
+
+#ifndef SCOUT_BINARYEN_VERSION
+#define SCOUT_BINARYEN_VERSION "unknown"
+#endif
+
+namespace scout {
+namespace {
+
+/// The wasm features scripts may use: the MVP and the finished proposals that
+/// toolchains of the Scout era and today emit by default.
+/// (Binaryen 108 declares FeatureSet in the global namespace.)
+const ::FeatureSet script_features{::FeatureSet::MVP | ::FeatureSet::MutableGlobals |
+                                   ::FeatureSet::SignExt | ::FeatureSet::TruncSat |
+                                   ::FeatureSet::BulkMemory | ::FeatureSet::Multivalue |
+                                   ::FeatureSet::SIMD};
+
+constexpr uint64_t page_size = wasm::Memory::kPageSize;
+
+ValType val_type(wasm::Type t)
+{
+    if (t == wasm::Type::i32)
+        return ValType::i32;
+    if (t == wasm::Type::i64)
+        return ValType::i64;
+    if (t == wasm::Type::f32)
+        return ValType::f32;
+    if (t == wasm::Type::f64)
+        return ValType::f64;
+    return ValType::other;
+}
+
+FuncType func_type(wasm::Function& f)  // Binaryen's getters are not const
+{
+    FuncType type;
+    for (const auto& t : f.getParams())
+        type.params.push_back(val_type(t));
+    for (const auto& t : f.getResults())
+        type.results.push_back(val_type(t));
+    return type;
+}
+
+ModuleInterface describe(wasm::Module& module)
+{
+    ModuleInterface iface;
+    auto add_import = [&](wasm::Importable* imp, ExternKind kind) {
+        iface.imports.push_back({imp->module.str, imp->base.str, kind, {}});
+    };
+    wasm::ModuleUtils::iterImportedFunctions(module, [&](wasm::Function* f) {
+        add_import(f, ExternKind::function);
+        iface.imports.back().type = func_type(*f);
+    });
+    if (module.memory.exists && module.memory.imported())
+        add_import(&module.memory, ExternKind::memory);
+    wasm::ModuleUtils::iterImportedTables(module,
+                                          [&](wasm::Table* t) { add_import(t, ExternKind::table); });
+    wasm::ModuleUtils::iterImportedGlobals(
+        module, [&](wasm::Global* g) { add_import(g, ExternKind::global); });
+    wasm::ModuleUtils::iterImportedTags(module,
+                                        [&](wasm::Tag* t) { add_import(t, ExternKind::tag); });
+
+    for (const auto& e : module.exports)
+    {
+        ExportDesc d{e->name.str, ExternKind::function, {}};
+        switch (e->kind)
+        {
+        case wasm::ExternalKind::Function:
+            d.type = func_type(*module.getFunction(e->value));
+            break;
+        case wasm::ExternalKind::Table:
+            d.kind = ExternKind::table;
+            break;
+        case wasm::ExternalKind::Memory:
+            d.kind = ExternKind::memory;
+            break;
+        case wasm::ExternalKind::Global:
+            d.kind = ExternKind::global;
+            break;
+        default:
+            d.kind = ExternKind::tag;
+            break;
+        }
+        iface.exports.push_back(std::move(d));
+    }
+    return iface;
+}
+
+/// Binaryen 108's validator reports only to std::cerr; capture it so the error
+/// becomes one line of ours instead of text on the terminal.
+std::string validation_errors(wasm::Module& module)
+{
+    std::ostringstream captured;
+    auto* old = std::cerr.rdbuf(captured.rdbuf());
+    bool valid = false;
+    try
+    {
+        valid = wasm::WasmValidator{}.validate(module, wasm::WasmValidator::Globally);
+    }
+    catch (...)
+    {
+        std::cerr.rdbuf(old);
+        throw;
+    }
+    std::cerr.rdbuf(old);
+    if (valid)
+        return {};
+    // First meaningful line of Binaryen's report, e.g. "[wasm-validator error
+    // in function 0] call param types must match, on ...".
+    std::istringstream lines(captured.str());
+    std::string line;
+    while (std::getline(lines, line))
+        if (line.find("error") != std::string::npos)
+            return line;
+    return "invalid module";
+}
+
+/// Binds one block's execution to Binaryen's interpreter: owns the instance's
+/// linear memory and tables, and forwards imports to the EEI.
+class BlockHost final : public wasm::ModuleRunner::ExternalInterface
+{
+public:
+    BlockHost(BlockContext& block,
+              const std::unordered_map<const wasm::Function*, const HostFunction*>& bindings,
+              uint64_t max_memory_bytes)
+      : block_(block), bindings_(bindings), max_memory_bytes_(max_memory_bytes)
+    {}
+
+    void init(wasm::Module& module, wasm::ModuleRunner&) override
+    {
+        if (module.memory.exists && !module.memory.imported())
+            memory_.resize(module.memory.initial * page_size);
+        wasm::ModuleUtils::iterDefinedTables(
+            module, [&](wasm::Table* t) { tables_[t->name].resize(t->initial); });
+    }
+
+    void importGlobals(std::map<wasm::Name, wasm::Literals>&, wasm::Module&) override
+    {
+        // bind_imports rejects imported globals before a module gets here.
+    }
+
+    wasm::Literals callImport(wasm::Function* import, wasm::Literals& arguments) override
+    {
+        const auto it = bindings_.find(import);
+        if (it == bindings_.end())
+            throw Trap(TrapKind::host, std::string("unbound import ") + import->module.str + "." +
+                                           import->base.str);
+        const HostFunction& f = *it->second;
+        Value args[8];
+        const size_t n = std::min(arguments.size(), std::size(args));
+        for (size_t i = 0; i < n; ++i)
+        {
+            const auto& lit = arguments[i];
+            args[i].bits = lit.type == wasm::Type::i64 ? static_cast<uint64_t>(lit.geti64()) :
+                                                         static_cast<uint32_t>(lit.geti32());
+        }
+        MemoryView view(memory_.data(), memory_.size());
+        const Value result = f.fn(block_, view, args);
+        if (f.type.results.empty())
+            return {};
+        if (f.type.results[0] == ValType::i64)
+            return {wasm::Literal(static_cast<int64_t>(result.i64()))};
+        return {wasm::Literal(static_cast<int32_t>(result.i32()))};
+    }
+
+    wasm::Literals callTable(wasm::Name table_name,
+                             wasm::Index index,
+                             wasm::HeapType sig,
+                             wasm::Literals& arguments,
+                             wasm::Type results,
+                             wasm::ModuleRunner& instance) override
+    {
+        const auto it = tables_.find(table_name);
+        if (it == tables_.end())
+            trap("call_indirect on a missing table");
+        auto& table = it->second;
+        if (index >= table.size())
+            trap("call_indirect: table index out of bounds");
+        wasm::Function* func = nullptr;
+        if (table[index].isFunction() && !table[index].isNull())
+            func = instance.wasm.getFunctionOrNull(table[index].getFunc());
+        if (func == nullptr)
+            trap("call_indirect: uninitialized table element");
+        if (sig != func->type || func->getResults() != results)
+            trap("call_indirect: function signature mismatch");
+        if (func->imported())
+            return callImport(func, arguments);
+        return instance.callFunctionInternal(func->name, arguments);
+    }
+
+    bool growMemory(wasm::Address, wasm::Address new_size) override
+    {
+        if (new_size > max_memory_bytes_)
+            return false;  // memory.grow returns -1, as the spec allows
+        memory_.resize(new_size);
+        return true;
+    }
+
+    bool growTable(wasm::Name name, const wasm::Literal& value, wasm::Index, wasm::Index new_size) override
+    {
+        if (new_size > 1u << 20)
+            return false;
+        tables_[name].resize(new_size, value);
+        return true;
+    }
+
+    wasm::Index tableSize(wasm::Name name) override
+    {
+        return static_cast<wasm::Index>(tables_[name].size());
+    }
+
+    void tableStore(wasm::Name name, wasm::Index index, const wasm::Literal& entry) override
+    {
+        auto& table = tables_[name];
+        if (index >= table.size())
+            trap("table index out of bounds");
+        table[index] = entry;
+    }
+
+    wasm::Literal tableLoad(wasm::Name name, wasm::Index index) override
+    {
+        auto& table = tables_[name];
+        if (index >= table.size())
+            trap("table index out of bounds");
+        return table[index];
+    }
+
+    void trap(const char* why) override
+    {
+        // ModuleRunner's fixed call-depth limit (250 in Binaryen 108) is a
+        // resource limit of this engine, not a wasm trap of the script.
+        if (std::strcmp(why, "stack limit") == 0)
+            throw Trap(TrapKind::resource,
+                       "call stack exhausted (Binaryen's interpreter allows 250 nested calls)");
+        throw Trap(TrapKind::wasm, why);
+    }
+
+    void hostLimit(const char* why) override { throw Trap(TrapKind::resource, why); }
+
+    void throwException(const wasm::WasmException&) override
+    {
+        throw Trap(TrapKind::wasm, "uncaught wasm exception");
+    }
+
+    // Binaryen bounds-checks every access against the memory size before it
+    // calls these, so they only move bytes (memcpy: unaligned-safe).
+    template <typename T>
+    T get(wasm::Address addr)
+    {
+        T v;
+        std::memcpy(&v, memory_.data() + addr.addr, sizeof(T));
+        return v;
+    }
+    template <typename T>
+    void set(wasm::Address addr, T v)
+    {
+        std::memcpy(memory_.data() + addr.addr, &v, sizeof(T));
+    }
+
+    int8_t load8s(wasm::Address a) override { return get<int8_t>(a); }
+    uint8_t load8u(wasm::Address a) override { return get<uint8_t>(a); }
+    int16_t load16s(wasm::Address a) override { return get<int16_t>(a); }
+    uint16_t load16u(wasm::Address a) override { return get<uint16_t>(a); }
+    int32_t load32s(wasm::Address a) override { return get<int32_t>(a); }
+    uint32_t load32u(wasm::Address a) override { return get<uint32_t>(a); }
+    int64_t load64s(wasm::Address a) override { return get<int64_t>(a); }
+    uint64_t load64u(wasm::Address a) override { return get<uint64_t>(a); }
+    std::array<uint8_t, 16> load128(wasm::Address a) override
+    {
+        return get<std::array<uint8_t, 16>>(a);
+    }
+    void store8(wasm::Address a, int8_t v) override { set(a, v); }
+    void store16(wasm::Address a, int16_t v) override { set(a, v); }
+    void store32(wasm::Address a, int32_t v) override { set(a, v); }
+    void store64(wasm::Address a, int64_t v) override { set(a, v); }
+    void store128(wasm::Address a, const std::array<uint8_t, 16>& v) override { set(a, v); }
+
+private:
+    BlockContext& block_;
+    const std::unordered_map<const wasm::Function*, const HostFunction*>& bindings_;
+    uint64_t max_memory_bytes_;
+    std::vector<uint8_t> memory_;
+    std::unordered_map<wasm::Name, std::vector<wasm::Literal>> tables_;
+};
+
+class BinaryenScript final : public LoadedScript
+{
+public:
+    BinaryenScript(const Bytes& wasm_bytes, const EngineLimits& limits)
+      : max_memory_bytes_(uint64_t{limits.max_memory_pages} * page_size)
+    {
+        module_.features = script_features;
+        const std::vector<char> input(wasm_bytes.begin(), wasm_bytes.end());
+        try
+        {
+            wasm::WasmBinaryBuilder parser(module_, script_features, input);
+            parser.read();
+        }
+        catch (const wasm::ParseException& e)
+        {
+            throw LoadError("invalid wasm binary: " + e.text);
+        }
+        catch (const wasm::MapParseException& e)
+        {
+            throw LoadError("invalid wasm binary: " + e.text);
+        }
+        if (const auto error = validation_errors(module_); !error.empty())
+            throw LoadError("wasm validation failed: " + error);
+
+        interface_ = describe(module_);
+        const auto bound = bind_imports(interface_);
+        size_t i = 0;
+        wasm::ModuleUtils::iterImportedFunctions(
+            module_, [&](wasm::Function* f) { bindings_[f] = bound[i++]; });
+        check_script_exports(interface_);
+
+        if (module_.memory.exists && module_.memory.initial * page_size > max_memory_bytes_)
+            throw LoadError("memory declares " + std::to_string(module_.memory.initial) +
+                            " initial pages, more than the limit of " +
+                            std::to_string(limits.max_memory_pages));
+    }
+
+    const ModuleInterface& interface() const override { return interface_; }
+
+    void run(BlockContext& block) override
+    {
+        BlockHost host(block, bindings_, max_memory_bytes_);
+        // The constructor instantiates: globals, tables, data segments, start.
+        wasm::ModuleRunner instance(module_, &host);
+        instance.callExport(wasm::Name("main"));
+    }
+
+private:
+    wasm::Module module_;
+    ModuleInterface interface_;
+    std::unordered_map<const wasm::Function*, const HostFunction*> bindings_;
+    uint64_t max_memory_bytes_;
+};
+
+class BinaryenEngine final : public Engine
+{
+public:
+    explicit BinaryenEngine(const EngineLimits& limits) : limits_(limits) {}
+    std::string_view name() const override { return "binaryen"; }
+    std::unique_ptr<LoadedScript> load(const Bytes& wasm) override
+    {
+        return std::make_unique<BinaryenScript>(wasm, limits_);
+    }
+
+private:
+    EngineLimits limits_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_binaryen_engine(const EngineLimits& limits)
+{
+    return std::make_unique<BinaryenEngine>(limits);
+}
+
+const char* binaryen_version()
+{
+    return SCOUT_BINARYEN_VERSION;
+}
+
+}  // namespace scout

@@ -1,0 +1,78 @@
+#include "eei.hpp"
+
+#include "eei_groups.hpp"
+#include "errors.hpp"
+
+namespace scout {
+
+const std::vector<HostFunction>& host_functions()
+{
+    static const std::vector<HostFunction> all = [] {
+        std::vector<HostFunction> v;
+        for (auto group : {eei::eth2_functions(), eei::debug_functions()})
+            v.insert(v.end(), group.begin(), group.end());
+        return v;
+    }();
+    return all;
+}
+
+const HostFunction* find_host_function(std::string_view module, std::string_view field)
+{
+    for (const auto& f : host_functions())
+    {
+        const std::string_view m = f.module;
+        const std::string_view n = f.name;
+        if (module == m && field == n)
+            return &f;
+        // env.<module>_<name>: the prefixed style of ewasm/scout and scout.ts.
+        if (module == "env" && field.size() == m.size() + 1 + n.size() &&
+            field.substr(0, m.size()) == m && field[m.size()] == '_' &&
+            field.substr(m.size() + 1) == n)
+            return &f;
+    }
+    return nullptr;
+}
+
+std::vector<const HostFunction*> bind_imports(const ModuleInterface& module)
+{
+    std::vector<const HostFunction*> bound;
+    bound.reserve(module.imports.size());
+    for (const auto& imp : module.imports)
+    {
+        const std::string where = "import " + imp.module + "." + imp.field;
+        if (imp.kind != ExternKind::function)
+            throw LoadError(where + ": importing a " + to_string(imp.kind) +
+                            " is not supported (the EEI provides functions only; a script "
+                            "defines and exports its own memory)");
+        const auto* f = find_host_function(imp.module, imp.field);
+        if (f == nullptr)
+            throw LoadError(where + " " + to_string(imp.type) +
+                            ": unknown host function (see docs/eei.md for the EEI)");
+        if (f->type != imp.type)
+            throw LoadError(where + ": wrong signature: expected " + to_string(f->type) +
+                            ", found " + to_string(imp.type));
+        bound.push_back(f);
+    }
+    return bound;
+}
+
+void check_script_exports(const ModuleInterface& module)
+{
+    const auto* main = module.find_export("main");
+    if (main == nullptr)
+        throw LoadError("no exported function 'main'");
+    if (main->kind != ExternKind::function)
+        throw LoadError(std::string("export 'main' is a ") + to_string(main->kind) +
+                        ", expected a function");
+    if (main->type != FuncType{})
+        throw LoadError("export 'main' has signature " + to_string(main->type) +
+                        ", expected () -> ()");
+    const auto* memory = module.find_export("memory");
+    if (memory == nullptr)
+        throw LoadError("no exported memory 'memory'");
+    if (memory->kind != ExternKind::memory)
+        throw LoadError(std::string("export 'memory' is a ") + to_string(memory->kind) +
+                        ", expected a memory");
+}
+
+}  // namespace scout

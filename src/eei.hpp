@@ -1,0 +1,46 @@
+#pragma once
+/// The Ethereum Environment Interface: every host function a script may import,
+/// written once against MemoryView and BlockContext, shared by all engines.
+/// The reference for users is docs/eei.md.
+
+#include "block_context.hpp"
+#include "memory_view.hpp"
+#include "wasm_types.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace scout {
+
+/// A host function's implementation. `args` holds one Value per parameter of
+/// the declared signature; the return value is ignored for void functions.
+/// Throws Trap to stop the block.
+using HostFn = Value (*)(BlockContext& block, MemoryView& memory, const Value* args);
+
+/// One entry of the EEI.
+struct HostFunction
+{
+    const char* module;  ///< canonical module: "eth2", "debug"
+    const char* name;    ///< bare name inside that module
+    FuncType type;
+    HostFn fn;
+};
+
+/// Every host function of the EEI.
+const std::vector<HostFunction>& host_functions();
+
+/// Resolves one import, in either style of the Scout peers: module `env` with
+/// the name prefixed by the module (`env.eth2_loadPreStateRoot`), or the bare
+/// name in its own module (`eth2.loadPreStateRoot`). Null when unknown.
+const HostFunction* find_host_function(std::string_view module, std::string_view field);
+
+/// Binds every import of a script to the EEI. Returns one entry per import, in
+/// import order. Throws LoadError naming module, field, expected and found
+/// signature for an unknown import, a wrong signature or a non-function import.
+std::vector<const HostFunction*> bind_imports(const ModuleInterface& module);
+
+/// Checks that a script exports `main` as () -> () and a memory `memory`.
+/// Throws LoadError otherwise.
+void check_script_exports(const ModuleInterface& module);
+
+}  // namespace scout

@@ -1,0 +1,19 @@
+#include "engine.hpp"
+
+#include "binaryen_engine.hpp"
+
+namespace scout {
+
+std::vector<std::string> engine_names()
+{
+    return {"binaryen"};
+}
+
+std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits)
+{
+    if (name == "binaryen")
+        return make_binaryen_engine(limits);
+    return nullptr;
+}
+
+}  // namespace scout

@@ -1,0 +1,58 @@
+#pragma once
+/// The engine interface: how the runner loads a script and runs one block.
+/// Engines are adapters (binaryen_engine.cpp, ...); the EEI and the runner know
+/// nothing of any engine's types.
+
+#include "block_context.hpp"
+#include "bytes.hpp"
+#include "wasm_types.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace scout {
+
+/// Limits every engine enforces the same way.
+struct EngineLimits
+{
+    /// Largest linear memory a script may declare or grow to, in 64 KiB pages.
+    uint32_t max_memory_pages = 1024;  // 64 MiB
+};
+
+/// A script parsed, validated and bound to the EEI once; run once per block.
+class LoadedScript
+{
+public:
+    virtual ~LoadedScript() = default;
+
+    /// The module's imports and exports.
+    virtual const ModuleInterface& interface() const = 0;
+
+    /// Instantiates the module afresh (start function included), binds the EEI
+    /// to `block`, and calls `main`. A trap (engine or host) throws Trap; the
+    /// outputs in `block` are what the script did before it.
+    virtual void run(BlockContext& block) = 0;
+};
+
+class Engine
+{
+public:
+    virtual ~Engine() = default;
+
+    /// The engine's name as given to --engine.
+    virtual std::string_view name() const = 0;
+
+    /// Parses and validates a wasm binary, binds its imports to the EEI and
+    /// checks its exports (eei.hpp). Throws LoadError with a one-line reason.
+    virtual std::unique_ptr<LoadedScript> load(const Bytes& wasm) = 0;
+};
+
+/// The names of the engines built in, the reference first.
+std::vector<std::string> engine_names();
+
+/// Creates an engine by name; null for an unknown name.
+std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits);
+
+}  // namespace scout

@@ -1,0 +1,155 @@
+#include "runner.hpp"
+
+#include "errors.hpp"
+#include "vector_loader.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+
+namespace scout {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector_file)
+{
+    std::ifstream in(ref.resolved, std::ios::binary);
+    if (!in)
+        throw InputError(vector_file.string(), ref.line,
+                         "cannot open " + ref.declared + " (" + ref.resolved.string() + ")");
+    Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad())
+        throw InputError(vector_file.string(), ref.line, "cannot read " + ref.declared);
+    if (bytes.empty())
+        throw InputError(vector_file.string(), ref.line, ref.declared + ": file is empty");
+    return bytes;
+}
+
+std::string origin_note(const ModuleRef& ref)
+{
+    switch (ref.origin)
+    {
+    case PathOrigin::vector_folder:
+        return ref.declared + " -> " + ref.resolved.string() + " (relative to the vector's folder)";
+    case PathOrigin::working_directory:
+        return ref.declared + " -> " + ref.resolved.string() +
+               " (relative to the current directory)";
+    default:
+        return ref.declared + " (absolute path)";
+    }
+}
+
+}  // namespace
+
+FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, const RunOptions& options)
+{
+    FileResult result;
+    result.file = file;
+
+    TestVector vector;
+    std::vector<std::unique_ptr<LoadedScript>> scripts;
+    const auto load_start = Clock::now();
+    try
+    {
+        vector = load_vector(file);
+        result.notes = vector.warnings;
+        for (const auto& lib : vector.libraries)
+            throw InputError(file.string(), lib.module.line,
+                             "beacon_state.libraries is not supported yet (library '" + lib.name +
+                                 "')");
+        for (const auto& ref : vector.scripts)
+        {
+            result.notes.push_back("script " + origin_note(ref));
+            const Bytes code = read_module_file(ref, file);
+            try
+            {
+                scripts.push_back(engine.load(code));
+            }
+            catch (const LoadError& e)
+            {
+                throw InputError(file.string(), ref.line, ref.declared + ": " + e.what());
+            }
+        }
+    }
+    catch (const InputError& e)
+    {
+        result.status = FileStatus::error;
+        result.error = e.located();
+        return result;
+    }
+    result.load_seconds = seconds_since(load_start);
+
+    std::vector<Bytes32> states = vector.pre_states;
+    result.blocks_total = vector.blocks.size();
+    for (size_t i = 0; i < vector.blocks.size(); ++i)
+    {
+        const ShardBlock& block = vector.blocks[i];
+        BlockContext ctx;
+        ctx.pre_state = states[block.env];
+        ctx.block_data = &block.data;
+        ctx.tick_budget = options.tick_budget;
+
+        BlockResult br;
+        br.index = i;
+        br.line = block.line;
+        br.env = block.env;
+        br.script = vector.scripts[block.env].declared;
+        br.pre_state = ctx.pre_state;
+
+        const auto exec_start = Clock::now();
+        try
+        {
+            scripts[block.env]->run(ctx);
+        }
+        catch (const Trap& t)
+        {
+            br.trap = TrapInfo{t.kind(), t.what()};
+        }
+        catch (const std::bad_alloc&)
+        {
+            br.trap = TrapInfo{TrapKind::resource, "out of memory in the engine"};
+        }
+        catch (const std::exception& e)
+        {
+            br.trap = TrapInfo{TrapKind::resource, std::string("engine error: ") + e.what()};
+        }
+        br.execute_seconds = seconds_since(exec_start);
+        br.post_state = ctx.post_state;
+        br.post_state_saved = ctx.post_state_saved;
+        br.deposits = ctx.deposits.size();
+        br.ticks_used = ctx.ticks_used;
+        br.debug_output = std::move(ctx.debug_output);
+        br.debug_dropped = ctx.debug_dropped;
+        const bool trapped = br.trap.has_value();
+        result.blocks.push_back(std::move(br));
+        if (trapped)
+            break;  // the env's state after a trapped block is undefined: stop the file
+
+        states[block.env] = ctx.post_state;
+        result.actual_deposits.insert(result.actual_deposits.end(), ctx.deposits.begin(),
+                                      ctx.deposits.end());
+    }
+
+    result.expected_deposits = vector.deposits;
+    if (result.trapped_block() != nullptr)
+    {
+        result.status = FileStatus::failed;
+        return result;
+    }
+    for (size_t env = 0; env < states.size(); ++env)
+        if (states[env] != vector.post_states[env])
+            result.root_mismatches.push_back(
+                {static_cast<uint32_t>(env), vector.post_states[env], states[env]});
+    result.deposits_match = result.actual_deposits == result.expected_deposits;
+    result.status = result.root_mismatches.empty() && result.deposits_match ? FileStatus::passed :
+                                                                              FileStatus::failed;
+    return result;
+}
+
+}  // namespace scout

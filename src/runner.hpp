@@ -1,0 +1,86 @@
+#pragma once
+/// Runs a vector file: loads its scripts once, runs its blocks in order on an
+/// engine, and compares the resulting roots and deposits with the expected ones.
+
+#include "engine.hpp"
+#include "trap.hpp"
+#include "vector_model.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace scout {
+
+struct RunOptions
+{
+    uint64_t tick_budget = 10'000'000;  ///< per block, eth2.useTicks
+};
+
+/// A trap that ended a block.
+struct TrapInfo
+{
+    TrapKind kind = TrapKind::wasm;
+    std::string message;
+};
+
+/// What one block did.
+struct BlockResult
+{
+    size_t index = 0;  ///< 0-based position in shard_blocks
+    size_t line = 0;   ///< line of the block in the YAML file
+    uint32_t env = 0;
+    std::string script;  ///< the script path as written in the vector
+    Bytes32 pre_state{};
+    Bytes32 post_state{};
+    bool post_state_saved = false;
+    size_t deposits = 0;  ///< number of deposits the block pushed
+    uint64_t ticks_used = 0;
+    std::vector<std::string> debug_output;
+    size_t debug_dropped = 0;
+    std::optional<TrapInfo> trap;
+    double execute_seconds = 0;
+};
+
+struct RootMismatch
+{
+    uint32_t env = 0;
+    Bytes32 expected{};
+    Bytes32 actual{};
+};
+
+enum class FileStatus
+{
+    passed,
+    failed,  ///< ran, but a root, a deposit or a trap says no
+    error,   ///< bad input: the vector or a script could not be loaded
+};
+
+/// The outcome of one vector file.
+struct FileResult
+{
+    std::filesystem::path file;
+    FileStatus status = FileStatus::error;
+    std::string error;                  ///< for FileStatus::error: "file:line: reason"
+    std::vector<std::string> notes;     ///< warnings and path resolution, for -v
+    std::vector<BlockResult> blocks;    ///< blocks that ran, in order
+    size_t blocks_total = 0;
+    std::vector<RootMismatch> root_mismatches;
+    std::vector<Deposit> expected_deposits;
+    std::vector<Deposit> actual_deposits;
+    bool deposits_match = true;
+    double load_seconds = 0;
+
+    /// The block whose trap ended the run, if any.
+    const BlockResult* trapped_block() const
+    {
+        return !blocks.empty() && blocks.back().trap ? &blocks.back() : nullptr;
+    }
+};
+
+/// Runs one vector file. Never throws for bad input or traps: they are part of
+/// the result.
+FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, const RunOptions& options);
+
+}  // namespace scout

@@ -1,0 +1,120 @@
+#include "text_reporter.hpp"
+
+#include "hex.hpp"
+
+#include <iomanip>
+#include <sstream>
+
+namespace scout {
+namespace {
+
+std::string root(const Bytes32& r)
+{
+    return "0x" + to_hex(r);
+}
+
+std::string milliseconds(double seconds)
+{
+    std::ostringstream s;
+    s << std::fixed << std::setprecision(seconds < 0.01 ? 3 : 1) << seconds * 1000 << " ms";
+    return s.str();
+}
+
+std::string describe(const Deposit& d)
+{
+    return "pubkey 0x" + to_hex(d.pubkey) + ", withdrawal_credentials 0x" +
+           to_hex(d.withdrawal_credentials) + ", amount " + std::to_string(d.amount) +
+           ", signature 0x" + to_hex(d.signature);
+}
+
+}  // namespace
+
+void TextReporter::block_details(const FileResult& result, const BlockResult& b, bool with_debug)
+{
+    const std::string tag = "block " + std::to_string(b.index) + " (line " +
+                            std::to_string(b.line) + "), env " + std::to_string(b.env);
+    if (verbose_)
+    {
+        out_ << "  " << tag << ", " << b.script << ": " << root(b.pre_state) << " -> "
+             << root(b.post_state)
+             << (b.post_state_saved ? "" : " (no root saved: zero root, as ewasm/scout)") << ", "
+             << b.deposits << (b.deposits == 1 ? " deposit" : " deposits") << ", "
+             << b.ticks_used << " ticks, " << milliseconds(b.execute_seconds) << "\n";
+    }
+    if (with_debug)
+    {
+        for (const auto& line : b.debug_output)
+            out_ << "  [" << result.file.string() << " " << tag << "] " << line << "\n";
+        if (b.debug_dropped != 0)
+            out_ << "  [" << result.file.string() << " " << tag << "] (" << b.debug_dropped
+                 << " further debug lines dropped)\n";
+    }
+    if (b.trap)
+        out_ << "  " << tag << ", script " << b.script << ": trap (" << to_string(b.trap->kind)
+             << "): " << b.trap->message << "\n";
+}
+
+void TextReporter::file(const FileResult& r)
+{
+    if (r.status == FileStatus::error)
+    {
+        ++failed_;
+        ++errors_;
+        out_ << "ERROR " << r.error << "\n";
+        return;
+    }
+    const bool failed = r.status == FileStatus::failed;
+    if (failed)
+        ++failed_;
+    else
+        ++passed_;
+    out_ << (failed ? "FAIL " : "PASS ") << r.file.string() << " (" << r.blocks_total
+         << (r.blocks_total == 1 ? " block" : " blocks");
+    if (verbose_)
+        out_ << ", load " << milliseconds(r.load_seconds);
+    out_ << ")\n";
+
+    if (verbose_)
+        for (const auto& note : r.notes)
+            out_ << "  note: " << note << "\n";
+    else
+        for (const auto& note : r.notes)
+            if (note.find("unknown top-level key") != std::string::npos)
+                out_ << "  warning: " << note << "\n";
+
+    for (const auto& b : r.blocks)
+        block_details(r, b, verbose_ || failed);
+    if (const auto* t = r.trapped_block(); t && r.blocks.size() < r.blocks_total)
+        out_ << "  " << (r.blocks_total - r.blocks.size()) << " of " << r.blocks_total
+             << " blocks not run after the trap\n";
+
+    for (const auto& m : r.root_mismatches)
+    {
+        out_ << "  env " << m.env << ": post-state root mismatch\n"
+             << "    expected " << root(m.expected) << "\n"
+             << "    actual   " << root(m.actual) << "\n";
+    }
+    if (!r.deposits_match)
+    {
+        out_ << "  deposits: expected " << r.expected_deposits.size() << ", got "
+             << r.actual_deposits.size() << "\n";
+        const size_t n = std::max(r.expected_deposits.size(), r.actual_deposits.size());
+        for (size_t i = 0; i < n; ++i)
+        {
+            const Deposit* e = i < r.expected_deposits.size() ? &r.expected_deposits[i] : nullptr;
+            const Deposit* a = i < r.actual_deposits.size() ? &r.actual_deposits[i] : nullptr;
+            if (e && a && *e == *a)
+                continue;
+            out_ << "    deposit " << i << ":\n"
+                 << "      expected " << (e ? describe(*e) : "none") << "\n"
+                 << "      actual   " << (a ? describe(*a) : "none") << "\n";
+        }
+    }
+}
+
+void TextReporter::summary()
+{
+    out_ << passed_ << " passed, " << failed_ << " failed\n";
+}
+
+}  // namespace scout

@@ -1,0 +1,20 @@
+#include "trap.hpp"
+
+namespace scout {
+
+const char* to_string(TrapKind kind)
+{
+    switch (kind)
+    {
+    case TrapKind::wasm:
+        return "wasm";
+    case TrapKind::host:
+        return "host";
+    case TrapKind::out_of_ticks:
+        return "out of ticks";
+    default:
+        return "resource limit";
+    }
+}
+
+}  // namespace scout

@@ -1,0 +1,330 @@
+#include "vector_loader.hpp"
+
+#include "errors.hpp"
+#include "hex.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <limits>
+#include <set>
+#include <sstream>
+
+namespace scout {
+namespace {
+
+namespace fs = std::filesystem;
+
+/// Keys of the top-level map that scout understands.
+const std::set<std::string> known_top_level_keys = {
+    "beacon_state", "shard_pre_state", "shard_blocks", "shard_post_state", "deposit_receipts"};
+
+class Loader
+{
+public:
+    explicit Loader(const fs::path& file) : file_(file) {}
+
+    TestVector load(const YAML::Node& root)
+    {
+        TestVector v;
+        v.file = file_;
+        if (!root.IsMap())
+            fail(root, "expected a map at the top level with keys beacon_state, shard_pre_state, "
+                       "shard_blocks, shard_post_state");
+
+        for (const auto& kv : root)
+        {
+            const auto key = kv.first.Scalar();
+            if (known_top_level_keys.count(key) == 0)
+                v.warnings.push_back(located(kv.first, "unknown top-level key '" + key + "' ignored"));
+        }
+
+        const auto beacon = required(root, "beacon_state", "the top level");
+        expect_map(beacon, "beacon_state");
+        const auto scripts = required(beacon, "execution_scripts", "beacon_state");
+        expect_sequence(scripts, "beacon_state.execution_scripts");
+        if (scripts.size() == 0)
+            fail(scripts, "beacon_state.execution_scripts is empty: at least one script is needed");
+        for (const auto& s : scripts)
+            v.scripts.push_back(module_ref(s, "execution script"));
+
+        if (const auto libs = beacon["libraries"]; libs && !libs.IsNull())
+        {
+            expect_sequence(libs, "beacon_state.libraries");
+            for (const auto& lib : libs)
+            {
+                expect_map(lib, "a library entry");
+                LibraryRef ref;
+                ref.name = scalar(required(lib, "name", "library entry"), "library name");
+                if (ref.name.empty())
+                    fail(lib, "library name is empty");
+                ref.module = module_ref(required(lib, "file", "library entry"), "library");
+                v.libraries.push_back(std::move(ref));
+            }
+        }
+
+        v.pre_states = states(root, "shard_pre_state", v.scripts.size());
+
+        const auto blocks = required(root, "shard_blocks", "the top level");
+        if (!blocks.IsNull())
+        {
+            expect_sequence(blocks, "shard_blocks");
+            for (const auto& b : blocks)
+                v.blocks.push_back(block(b, v.scripts.size()));
+        }
+
+        v.post_states = states(root, "shard_post_state", v.scripts.size());
+
+        if (const auto deposits = root["deposit_receipts"])
+        {
+            v.deposits_declared = true;
+            if (!deposits.IsNull())
+            {
+                expect_sequence(deposits, "deposit_receipts");
+                for (const auto& d : deposits)
+                    v.deposits.push_back(deposit(d));
+            }
+        }
+        return v;
+    }
+
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const
+    {
+        throw InputError(file_.string(), line_of(node), message);
+    }
+
+private:
+    static size_t line_of(const YAML::Node& node)
+    {
+        if (!node.IsDefined())
+            return 0;
+        const auto mark = node.Mark();
+        return mark.line < 0 ? 0 : static_cast<size_t>(mark.line) + 1;
+    }
+
+    std::string located(const YAML::Node& node, const std::string& message) const
+    {
+        return InputError(file_.string(), line_of(node), message).located();
+    }
+
+    YAML::Node required(const YAML::Node& map, const char* key, const std::string& where) const
+    {
+        const YAML::Node n = map[key];
+        if (!n)
+            fail(map, "missing key '" + std::string(key) + "' in " + where);
+        return n;
+    }
+
+    void expect_map(const YAML::Node& n, const std::string& what) const
+    {
+        if (!n.IsMap())
+            fail(n, what + " must be a map, found " + kind(n));
+    }
+
+    void expect_sequence(const YAML::Node& n, const std::string& what) const
+    {
+        if (!n.IsSequence())
+            fail(n, what + " must be a list, found " + kind(n));
+    }
+
+    static std::string kind(const YAML::Node& n)
+    {
+        switch (n.Type())
+        {
+        case YAML::NodeType::Map:
+            return "a map";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Scalar:
+            return "the scalar '" + n.Scalar() + "'";
+        case YAML::NodeType::Null:
+            return "nothing (null)";
+        default:
+            return "nothing";
+        }
+    }
+
+    std::string scalar(const YAML::Node& n, const std::string& what) const
+    {
+        if (!n.IsScalar())
+            fail(n, what + " must be a string, found " + kind(n));
+        return n.Scalar();
+    }
+
+    Bytes hex(const YAML::Node& n, const std::string& what, bool allow_null) const
+    {
+        if (allow_null && n.IsNull())
+            return {};
+        std::string error;
+        auto bytes = decode_hex(scalar(n, what), &error);
+        if (!bytes)
+            fail(n, what + ": " + error);
+        return *bytes;
+    }
+
+    template <size_t N>
+    std::array<uint8_t, N> fixed_hex(const YAML::Node& n, const std::string& what) const
+    {
+        const auto bytes = hex(n, what, false);
+        if (bytes.size() != N)
+            fail(n, what + " must be " + std::to_string(N) + " bytes, found " +
+                        std::to_string(bytes.size()));
+        std::array<uint8_t, N> out{};
+        std::copy(bytes.begin(), bytes.end(), out.begin());
+        return out;
+    }
+
+    ModuleRef module_ref(const YAML::Node& n, const std::string& what) const
+    {
+        ModuleRef ref;
+        ref.declared = scalar(n, what + " path");
+        ref.line = line_of(n);
+        if (ref.declared.empty())
+            fail(n, what + " path is empty");
+        const fs::path declared = ref.declared;
+        std::error_code ec;
+        if (declared.is_absolute())
+        {
+            ref.resolved = declared;
+            ref.origin = PathOrigin::absolute;
+            if (!fs::exists(declared, ec))
+                fail(n, what + " not found: " + ref.declared);
+            return ref;
+        }
+        const fs::path beside = file_.parent_path() / declared;
+        if (fs::exists(beside, ec))
+        {
+            ref.resolved = beside.lexically_normal();
+            ref.origin = PathOrigin::vector_folder;
+            return ref;
+        }
+        if (fs::exists(declared, ec))
+        {
+            ref.resolved = declared.lexically_normal();
+            ref.origin = PathOrigin::working_directory;
+            return ref;
+        }
+        const auto folder = file_.parent_path().empty() ? fs::path(".") : file_.parent_path();
+        fail(n, what + " not found: " + ref.declared + " (looked in " + folder.string() +
+                    " and in the current directory)");
+    }
+
+    std::vector<Bytes32> states(const YAML::Node& root, const char* key, size_t script_count) const
+    {
+        const auto state = required(root, key, "the top level");
+        expect_map(state, key);
+        const auto roots = required(state, "exec_env_states", key);
+        const std::string what = std::string(key) + ".exec_env_states";
+        expect_sequence(roots, what);
+        if (roots.size() != script_count)
+            fail(roots, what + " has " + std::to_string(roots.size()) + " roots but there are " +
+                            std::to_string(script_count) + " execution scripts");
+        std::vector<Bytes32> out;
+        for (size_t i = 0; i < roots.size(); ++i)
+            out.push_back(fixed_hex<32>(roots[i], what + "[" + std::to_string(i) + "]"));
+        return out;
+    }
+
+    uint64_t unsigned_integer(const YAML::Node& n, const std::string& what, uint64_t max) const
+    {
+        const auto text = scalar(n, what);
+        bool ok = !text.empty() && text.size() <= 20;
+        uint64_t value = 0;
+        for (char c : text)
+        {
+            if (c < '0' || c > '9')
+            {
+                ok = false;
+                break;
+            }
+            const uint64_t digit = static_cast<uint64_t>(c - '0');
+            if (value > (std::numeric_limits<uint64_t>::max() - digit) / 10)
+            {
+                ok = false;
+                break;
+            }
+            value = value * 10 + digit;
+        }
+        if (!ok || value > max)
+            fail(n, what + " must be an integer in [0, " + std::to_string(max) + "], found '" +
+                        text + "'");
+        return value;
+    }
+
+    ShardBlock block(const YAML::Node& n, size_t script_count) const
+    {
+        expect_map(n, "a shard block");
+        ShardBlock b;
+        b.line = line_of(n);
+        const auto env = required(n, "env", "shard block");
+        b.env = static_cast<uint32_t>(
+            unsigned_integer(env, "shard block env", std::numeric_limits<uint32_t>::max()));
+        if (b.env >= script_count)
+            fail(env, "shard block env " + std::to_string(b.env) + " is out of range: there " +
+                          (script_count == 1 ? "is 1 execution script" :
+                                               "are " + std::to_string(script_count) +
+                                                   " execution scripts"));
+        b.data = hex(required(n, "data", "shard block"), "shard block data", true);
+        return b;
+    }
+
+    Deposit deposit(const YAML::Node& n) const
+    {
+        expect_map(n, "a deposit receipt");
+        Deposit d;
+        d.pubkey = fixed_hex<Deposit::pubkey_size>(required(n, "pubkey", "deposit receipt"),
+                                                   "deposit pubkey");
+        d.withdrawal_credentials = fixed_hex<Deposit::withdrawal_credentials_size>(
+            required(n, "withdrawal_credentials", "deposit receipt"),
+            "deposit withdrawal_credentials");
+        d.amount = unsigned_integer(required(n, "amount", "deposit receipt"), "deposit amount",
+                                    std::numeric_limits<uint64_t>::max());
+        d.signature = fixed_hex<Deposit::signature_size>(required(n, "signature", "deposit receipt"),
+                                                         "deposit signature");
+        return d;
+    }
+
+    fs::path file_;
+};
+
+}  // namespace
+
+TestVector parse_vector(const std::string& yaml_text, const std::filesystem::path& file)
+{
+    YAML::Node root;
+    try
+    {
+        root = YAML::Load(yaml_text);
+    }
+    catch (const YAML::Exception& e)
+    {
+        const size_t line = e.mark.line < 0 ? 0 : static_cast<size_t>(e.mark.line) + 1;
+        throw InputError(file.string(), line, "malformed YAML: " + e.msg);
+    }
+    try
+    {
+        return Loader(file).load(root);
+    }
+    catch (const YAML::Exception& e)  // defensive: conversions we did not foresee
+    {
+        const size_t line = e.mark.line < 0 ? 0 : static_cast<size_t>(e.mark.line) + 1;
+        throw InputError(file.string(), line, "unexpected YAML structure: " + e.msg);
+    }
+}
+
+TestVector load_vector(const std::filesystem::path& file)
+{
+    std::error_code ec;
+    if (fs::is_directory(file, ec))
+        throw InputError(file.string(), 0, "is a folder, expected a YAML vector file");
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+        throw InputError(file.string(), 0, "cannot open vector file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad())
+        throw InputError(file.string(), 0, "cannot read vector file");
+    return parse_vector(text.str(), file);
+}
+
+}  // namespace scout

@@ -1,0 +1,89 @@
+#pragma once
+/// Engine-neutral descriptions of wasm values, function types and a module's
+/// imports and exports, so that the EEI and the runner never see an engine's
+/// own types.
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace scout {
+
+enum class ValType : uint8_t
+{
+    i32,
+    i64,
+    f32,
+    f64,
+    other,  ///< v128, reference types: never part of an EEI signature
+};
+
+/// A function signature.
+struct FuncType
+{
+    std::vector<ValType> params;
+    std::vector<ValType> results;
+
+    bool operator==(const FuncType& o) const { return params == o.params && results == o.results; }
+    bool operator!=(const FuncType& o) const { return !(*this == o); }
+};
+
+/// "(i32, i32) -> i32", "() -> ()".
+std::string to_string(const FuncType& type);
+const char* to_string(ValType type);
+
+/// A wasm value as raw bits; the signature says how to read it.
+struct Value
+{
+    uint64_t bits = 0;
+
+    static Value from_i32(uint32_t v) { return Value{v}; }
+    static Value from_i64(uint64_t v) { return Value{v}; }
+    uint32_t i32() const { return static_cast<uint32_t>(bits); }
+    uint64_t i64() const { return bits; }
+};
+
+enum class ExternKind : uint8_t
+{
+    function,
+    memory,
+    table,
+    global,
+    tag,
+};
+const char* to_string(ExternKind kind);
+
+/// One import of a module.
+struct ImportDesc
+{
+    std::string module;
+    std::string field;
+    ExternKind kind = ExternKind::function;
+    FuncType type;  ///< for functions
+};
+
+/// One export of a module.
+struct ExportDesc
+{
+    std::string name;
+    ExternKind kind = ExternKind::function;
+    FuncType type;  ///< for functions
+};
+
+/// What the EEI and the runner need to know of a loaded module.
+struct ModuleInterface
+{
+    std::vector<ImportDesc> imports;
+    std::vector<ExportDesc> exports;
+
+    const ExportDesc* find_export(const std::string& name) const
+    {
+        for (const auto& e : exports)
+            if (e.name == name)
+                return &e;
+        return nullptr;
+    }
+};
+
+}  // namespace scout
