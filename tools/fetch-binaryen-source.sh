@@ -75,7 +75,10 @@ if [ -n "$debian_tar" ]; then
   if [ -f "$tree/debian/patches/series" ]; then
     while read -r p; do
       case "$p" in ""|\#*) continue ;; esac
-      patch -d "$tree" -p1 -s -N < "$tree/debian/patches/$p" >/dev/null || true
+      if ! patch -d "$tree" -p1 -s -N < "$tree/debian/patches/$p" >/dev/null; then
+        echo "fetch-binaryen-source: Debian patch $p does not apply" >&2
+        exit 1
+      fi
     done < "$tree/debian/patches/series"
   fi
 fi
