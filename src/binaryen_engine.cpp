@@ -128,7 +128,7 @@ std::string validation_errors(wasm::Module& module)
     std::string line;
     while (std::getline(lines, line))
         if (line.find("error") != std::string::npos)
-            return line;
+            return printable(line);
     return "invalid module";
 }
 
@@ -315,11 +315,11 @@ public:
         }
         catch (const wasm::ParseException& e)
         {
-            throw LoadError("invalid wasm binary: " + e.text);
+            throw LoadError("invalid wasm binary: " + printable(e.text));
         }
         catch (const wasm::MapParseException& e)
         {
-            throw LoadError("invalid wasm binary: " + e.text);
+            throw LoadError("invalid wasm binary: " + printable(e.text));
         }
         if (const auto error = validation_errors(module_); !error.empty())
             throw LoadError("wasm validation failed: " + error);

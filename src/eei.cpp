@@ -39,7 +39,7 @@ std::vector<const HostFunction*> bind_imports(const ModuleInterface& module)
     bound.reserve(module.imports.size());
     for (const auto& imp : module.imports)
     {
-        const std::string where = "import " + imp.module + "." + imp.field;
+        const std::string where = "import " + printable(imp.module) + "." + printable(imp.field);
         if (imp.kind != ExternKind::function)
             throw LoadError(where + ": importing a " + to_string(imp.kind) +
                             " is not supported (the EEI provides functions only; a script "

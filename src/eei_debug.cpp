@@ -43,22 +43,7 @@ Value print_mem(BlockContext& block, MemoryView& memory, const Value* args)
 {
     const uint32_t length = args[1].i32();
     const uint8_t* p = memory.read(args[0].i32(), length, "debug.printMem");
-    std::string text;
-    for (uint32_t i = 0; i < std::min(length, max_shown_bytes); ++i)
-    {
-        const uint8_t c = p[i];
-        if (c >= 0x20 && c < 0x7f && c != '\\')
-            text += static_cast<char>(c);
-        else if (c == '\\')
-            text += "\\\\";
-        else
-        {
-            static constexpr char digits[] = "0123456789abcdef";
-            text += "\\x";
-            text += digits[c >> 4];
-            text += digits[c & 0xf];
-        }
-    }
+    const std::string text = printable(std::string(p, p + std::min(length, max_shown_bytes)));
     block.add_debug("printMem: \"" + text + "\"" + cut_note(length));
     return {};
 }

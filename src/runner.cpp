@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <algorithm>
 #include <iterator>
 
 namespace scout {
@@ -28,6 +29,18 @@ Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector
         throw InputError(vector_file.string(), ref.line, "cannot read " + ref.declared);
     if (bytes.empty())
         throw InputError(vector_file.string(), ref.line, ref.declared + ": file is empty");
+    // Checked here, before any engine, so that every engine gives the same
+    // message for the most common mistake: a file that is not wasm at all.
+    static constexpr uint8_t magic[] = {0x00, 'a', 's', 'm'};
+    if (bytes.size() < 8 || !std::equal(std::begin(magic), std::end(magic), bytes.begin()))
+    {
+        const bool looks_like_wat = std::string(bytes.begin(), bytes.end()).find("(module") !=
+                                    std::string::npos;
+        throw InputError(vector_file.string(), ref.line,
+                         ref.declared + ": not a wasm binary (no \\0asm header)" +
+                             (looks_like_wat ? "; it looks like WAT text: compile it with wat2wasm" :
+                                               ""));
+    }
     return bytes;
 }
 

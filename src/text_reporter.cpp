@@ -27,6 +27,22 @@ std::string describe(const Deposit& d)
            ", signature 0x" + to_hex(d.signature);
 }
 
+/// The fields in which two deposits differ, expected then actual.
+std::string deposit_difference(const Deposit& e, const Deposit& a)
+{
+    std::string out;
+    auto field = [&](const char* name, const std::string& expected, const std::string& actual) {
+        if (expected != actual)
+            out += std::string("\n      ") + name + ": expected " + expected + ", actual " + actual;
+    };
+    field("pubkey", "0x" + to_hex(e.pubkey), "0x" + to_hex(a.pubkey));
+    field("withdrawal_credentials", "0x" + to_hex(e.withdrawal_credentials),
+          "0x" + to_hex(a.withdrawal_credentials));
+    field("amount", std::to_string(e.amount), std::to_string(a.amount));
+    field("signature", "0x" + to_hex(e.signature), "0x" + to_hex(a.signature));
+    return "differs in" + out;
+}
+
 }  // namespace
 
 void TextReporter::block_details(const FileResult& result, const BlockResult& b, bool with_debug)
@@ -96,7 +112,7 @@ void TextReporter::file(const FileResult& r)
     }
     if (!r.deposits_match)
     {
-        out_ << "  deposits: expected " << r.expected_deposits.size() << ", got "
+        out_ << "  deposit receipts differ: expected " << r.expected_deposits.size() << ", got "
              << r.actual_deposits.size() << "\n";
         const size_t n = std::max(r.expected_deposits.size(), r.actual_deposits.size());
         for (size_t i = 0; i < n; ++i)
@@ -105,9 +121,12 @@ void TextReporter::file(const FileResult& r)
             const Deposit* a = i < r.actual_deposits.size() ? &r.actual_deposits[i] : nullptr;
             if (e && a && *e == *a)
                 continue;
-            out_ << "    deposit " << i << ":\n"
-                 << "      expected " << (e ? describe(*e) : "none") << "\n"
-                 << "      actual   " << (a ? describe(*a) : "none") << "\n";
+            out_ << "    deposit " << i << ":";
+            if (e && a)
+                out_ << " " << deposit_difference(*e, *a) << "\n";
+            else
+                out_ << "\n      expected " << (e ? describe(*e) : "none") << "\n"
+                     << "      actual   " << (a ? describe(*a) : "none") << "\n";
         }
     }
 }

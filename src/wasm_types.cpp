@@ -19,6 +19,25 @@ const char* to_string(ValType type)
     }
 }
 
+std::string printable(const std::string& name)
+{
+    static constexpr char digits[] = "0123456789abcdef";
+    std::string out;
+    for (const char ch : name)
+    {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            out += ch;
+        else
+        {
+            out += "\\x";
+            out += digits[c >> 4];
+            out += digits[c & 0xf];
+        }
+    }
+    return out;
+}
+
 std::string to_string(const FuncType& type)
 {
     auto list = [](const std::vector<ValType>& types) {

@@ -33,6 +33,10 @@ struct FuncType
 std::string to_string(const FuncType& type);
 const char* to_string(ValType type);
 
+/// A module or field name as it may be shown in a message: wasm names are
+/// arbitrary bytes, so anything outside printable ASCII becomes \xNN.
+std::string printable(const std::string& name);
+
 /// A wasm value as raw bits; the signature says how to read it.
 struct Value
 {
