@@ -19,6 +19,12 @@ namespace fs = std::filesystem;
 const std::set<std::string> known_top_level_keys = {
     "beacon_state", "shard_pre_state", "shard_blocks", "shard_post_state", "deposit_receipts"};
 
+/// "1 root", "2 roots".
+std::string count(size_t n, const std::string& noun)
+{
+    return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 class Loader
 {
 public:
@@ -217,8 +223,9 @@ private:
         const std::string what = std::string(key) + ".exec_env_states";
         expect_sequence(roots, what);
         if (roots.size() != script_count)
-            fail(roots, what + " has " + std::to_string(roots.size()) + " roots but there are " +
-                            std::to_string(script_count) + " execution scripts");
+            fail(roots, what + " has " + count(roots.size(), "root") + " but there " +
+                            (script_count == 1 ? "is " : "are ") +
+                            count(script_count, "execution script"));
         std::vector<Bytes32> out;
         for (size_t i = 0; i < roots.size(); ++i)
             out.push_back(fixed_hex<32>(roots[i], what + "[" + std::to_string(i) + "]"));
@@ -261,9 +268,8 @@ private:
             unsigned_integer(env, "shard block env", std::numeric_limits<uint32_t>::max()));
         if (b.env >= script_count)
             fail(env, "shard block env " + std::to_string(b.env) + " is out of range: there " +
-                          (script_count == 1 ? "is 1 execution script" :
-                                               "are " + std::to_string(script_count) +
-                                                   " execution scripts"));
+                          (script_count == 1 ? "is " : "are ") +
+                          count(script_count, "execution script"));
         b.data = hex(required(n, "data", "shard block"), "shard block data", true);
         return b;
     }
