@@ -2,6 +2,7 @@
 /// What one block's execution reads and writes through the EEI.
 
 #include "bytes.hpp"
+#include "field.hpp"
 #include "vector_model.hpp"
 
 #include <cstdint>
@@ -18,6 +19,7 @@ struct BlockContext
     Bytes32 pre_state{};
     const Bytes* block_data = nullptr;
     uint64_t tick_budget = 10'000'000;  ///< ewasm/scout's per-block budget
+    FieldId field = FieldId::bn128;     ///< field of the bignum f1m_*/int_* functions
 
     // Outputs. A script that never calls savePostStateRoot leaves post_state at
     // 32 zero bytes, as ewasm/scout did (docs/vector-format.md).

@@ -9,7 +9,8 @@ const std::vector<HostFunction>& host_functions()
 {
     static const std::vector<HostFunction> all = [] {
         std::vector<HostFunction> v;
-        for (auto group : {eei::eth2_functions(), eei::debug_functions()})
+        for (auto group : {eei::eth2_functions(), eei::debug_functions(), eei::bignum_functions(),
+                           eei::hash_functions(), eei::assemblyscript_functions()})
             v.insert(v.end(), group.begin(), group.end());
         return v;
     }();

@@ -1,6 +1,7 @@
 #pragma once
 /// Internal: each EEI module contributes its table of host functions.
-/// One file per module: eei_eth2.cpp, eei_debug.cpp.
+/// One file per module: eei_eth2.cpp, eei_debug.cpp, eei_bignum.cpp,
+/// eei_hash.cpp, eei_assemblyscript.cpp.
 
 #include "eei.hpp"
 
@@ -8,5 +9,8 @@ namespace scout::eei {
 
 std::vector<HostFunction> eth2_functions();
 std::vector<HostFunction> debug_functions();
+std::vector<HostFunction> bignum_functions();
+std::vector<HostFunction> hash_functions();
+std::vector<HostFunction> assemblyscript_functions();
 
 }  // namespace scout::eei
