@@ -134,13 +134,22 @@ std::string validation_errors(wasm::Module& module)
 
 /// Binds one block's execution to Binaryen's interpreter: owns the instance's
 /// linear memory and tables, and forwards imports to the EEI.
+using Bindings = std::unordered_map<const wasm::Function*, ImportBinding>;
+using LinkedInstances = std::map<wasm::Name, std::shared_ptr<wasm::ModuleRunner>>;
+
 class BlockHost final : public wasm::ModuleRunner::ExternalInterface
 {
 public:
-    BlockHost(BlockContext& block,
-              const std::unordered_map<const wasm::Function*, const HostFunction*>& bindings,
-              uint64_t max_memory_bytes)
-      : block_(block), bindings_(bindings), max_memory_bytes_(max_memory_bytes)
+    /// `linked`: the block's library instances, for imports bound to them.
+    /// `memory_owner`: the host whose memory host functions see (the library's,
+    /// when the module imports its memory from one; null: this host's own).
+    BlockHost(BlockContext& block, const Bindings& bindings, uint64_t max_memory_bytes,
+              const LinkedInstances* linked = nullptr, BlockHost* memory_owner = nullptr)
+      : block_(block)
+      , bindings_(bindings)
+      , max_memory_bytes_(max_memory_bytes)
+      , linked_(linked)
+      , memory_owner_(memory_owner ? memory_owner : this)
     {}
 
     void init(wasm::Module& module, wasm::ModuleRunner&) override
@@ -162,7 +171,9 @@ public:
         if (it == bindings_.end())
             throw Trap(TrapKind::host, std::string("unbound import ") + import->module.str + "." +
                                            import->base.str);
-        const HostFunction& f = *it->second;
+        if (it->second.host == nullptr)  // bound to a library's export
+            return linked_->at(import->module)->callExport(import->base, arguments);
+        const HostFunction& f = *it->second.host;
         Value args[8];
         const size_t n = std::min(arguments.size(), std::size(args));
         for (size_t i = 0; i < n; ++i)
@@ -171,7 +182,8 @@ public:
             args[i].bits = lit.type == wasm::Type::i64 ? static_cast<uint64_t>(lit.geti64()) :
                                                          static_cast<uint32_t>(lit.geti32());
         }
-        MemoryView view(memory_.data(), memory_.size());
+        auto& memory = memory_owner_->memory_;
+        MemoryView view(memory.data(), memory.size());
         const Value result = f.fn(block_, view, args);
         if (f.type.results.empty())
             return {};
@@ -294,23 +306,28 @@ public:
 
 private:
     BlockContext& block_;
-    const std::unordered_map<const wasm::Function*, const HostFunction*>& bindings_;
+    const Bindings& bindings_;
     uint64_t max_memory_bytes_;
+    const LinkedInstances* linked_;
+    BlockHost* memory_owner_;
     std::vector<uint8_t> memory_;
     std::unordered_map<wasm::Name, std::vector<wasm::Literal>> tables_;
 };
 
-class BinaryenScript final : public LoadedScript
+/// A module parsed, validated and described once.
+struct ParsedModule
 {
-public:
-    BinaryenScript(const Bytes& wasm_bytes, const EngineLimits& limits)
-      : max_memory_bytes_(uint64_t{limits.max_memory_pages} * page_size)
+    wasm::Module module;
+    ModuleInterface interface;
+    Bindings bindings;
+
+    ParsedModule(const Bytes& wasm_bytes, uint64_t max_memory_bytes, uint32_t max_pages)
     {
-        module_.features = script_features;
+        module.features = script_features;
         const std::vector<char> input(wasm_bytes.begin(), wasm_bytes.end());
         try
         {
-            wasm::WasmBinaryBuilder parser(module_, script_features, input);
+            wasm::WasmBinaryBuilder parser(module, script_features, input);
             parser.read();
         }
         catch (const wasm::ParseException& e)
@@ -321,37 +338,90 @@ public:
         {
             throw LoadError("invalid wasm binary: " + printable(e.text));
         }
-        if (const auto error = validation_errors(module_); !error.empty())
+        if (const auto error = validation_errors(module); !error.empty())
             throw LoadError("wasm validation failed: " + error);
-
-        interface_ = describe(module_);
-        const auto bound = bind_imports(interface_);
-        size_t i = 0;
-        wasm::ModuleUtils::iterImportedFunctions(
-            module_, [&](wasm::Function* f) { bindings_[f] = bound[i++]; });
-        check_script_exports(interface_);
-
-        if (module_.memory.exists && module_.memory.initial * page_size > max_memory_bytes_)
-            throw LoadError("memory declares " + std::to_string(module_.memory.initial) +
-                            " initial pages, more than the limit of " +
-                            std::to_string(limits.max_memory_pages));
+        if (module.memory.exists && !module.memory.imported() &&
+            module.memory.initial * page_size > max_memory_bytes)
+            throw LoadError("memory declares " + std::to_string(module.memory.initial) +
+                            " initial pages, more than the limit of " + std::to_string(max_pages));
+        interface = describe(module);
     }
 
-    const ModuleInterface& interface() const override { return interface_; }
+    /// Records how each imported function is bound (in import order, as
+    /// describe() lists them).
+    void bind(const std::vector<ImportBinding>& bound)
+    {
+        size_t i = 0;
+        wasm::ModuleUtils::iterImportedFunctions(module,
+                                                 [&](wasm::Function* f) { bindings[f] = bound[i++]; });
+    }
+};
+
+class BinaryenScript final : public LoadedScript
+{
+public:
+    BinaryenScript(const Bytes& wasm_bytes, const std::vector<LibraryCode>& libraries,
+                   const EngineLimits& limits)
+      : max_memory_bytes_(uint64_t{limits.max_memory_pages} * page_size)
+    {
+        std::vector<LibraryInterface> library_interfaces;
+        for (const auto& lib : libraries)
+        {
+            try
+            {
+                auto parsed = std::make_unique<ParsedModule>(lib.wasm, max_memory_bytes_,
+                                                             limits.max_memory_pages);
+                // Libraries import from the EEI only, never from each other.
+                parsed->bind(link_imports(parsed->interface, {}));
+                libraries_.push_back({wasm::Name(lib.name.c_str()), std::move(parsed)});
+            }
+            catch (const LoadError& e)
+            {
+                throw LoadError("library '" + printable(lib.name) + "': " + e.what());
+            }
+            library_interfaces.push_back({lib.name, &libraries_.back().parsed->interface});
+        }
+        script_ = std::make_unique<ParsedModule>(wasm_bytes, max_memory_bytes_,
+                                                 limits.max_memory_pages);
+        script_->bind(link_imports(script_->interface, library_interfaces));
+        check_script_exports(script_->interface);
+    }
+
+    const ModuleInterface& interface() const override { return script_->interface; }
 
     void run(BlockContext& block) override
     {
-        BlockHost host(block, bindings_, max_memory_bytes_);
+        // Libraries first, each a fresh instance with its own host; then the
+        // script, linked to them.
+        std::vector<std::unique_ptr<BlockHost>> library_hosts;
+        LinkedInstances linked;
+        for (auto& lib : libraries_)
+        {
+            library_hosts.push_back(
+                std::make_unique<BlockHost>(block, lib.parsed->bindings, max_memory_bytes_));
+            linked[lib.name] =
+                std::make_shared<wasm::ModuleRunner>(lib.parsed->module, library_hosts.back().get());
+        }
+        BlockHost* memory_owner = nullptr;
+        if (script_->module.memory.imported())
+            for (size_t i = 0; i < libraries_.size(); ++i)
+                if (libraries_[i].name == script_->module.memory.module)
+                    memory_owner = library_hosts[i].get();
+        BlockHost host(block, script_->bindings, max_memory_bytes_, &linked, memory_owner);
         // The constructor instantiates: globals, tables, data segments, start.
-        wasm::ModuleRunner instance(module_, &host);
+        wasm::ModuleRunner instance(script_->module, &host, linked);
         instance.callExport(wasm::Name("main"));
     }
 
 private:
-    wasm::Module module_;
-    ModuleInterface interface_;
-    std::unordered_map<const wasm::Function*, const HostFunction*> bindings_;
+    struct Library
+    {
+        wasm::Name name;
+        std::unique_ptr<ParsedModule> parsed;
+    };
     uint64_t max_memory_bytes_;
+    std::vector<Library> libraries_;
+    std::unique_ptr<ParsedModule> script_;
 };
 
 class BinaryenEngine final : public Engine
@@ -359,9 +429,10 @@ class BinaryenEngine final : public Engine
 public:
     explicit BinaryenEngine(const EngineLimits& limits) : limits_(limits) {}
     std::string_view name() const override { return "binaryen"; }
-    std::unique_ptr<LoadedScript> load(const Bytes& wasm) override
+    std::unique_ptr<LoadedScript> load(const Bytes& wasm,
+                                       const std::vector<LibraryCode>& libraries) override
     {
-        return std::make_unique<BinaryenScript>(wasm, limits_);
+        return std::make_unique<BinaryenScript>(wasm, libraries, limits_);
     }
 
 private:

@@ -3,6 +3,8 @@
 #include "eei_groups.hpp"
 #include "errors.hpp"
 
+#include <algorithm>
+
 namespace scout {
 
 const std::vector<HostFunction>& host_functions()
@@ -34,27 +36,87 @@ const HostFunction* find_host_function(std::string_view module, std::string_view
     return nullptr;
 }
 
-std::vector<const HostFunction*> bind_imports(const ModuleInterface& module)
+bool is_eei_module(std::string_view name)
 {
-    std::vector<const HostFunction*> bound;
+    if (name == "env")
+        return true;
+    for (const auto& f : host_functions())
+        if (name == f.module)
+            return true;
+    return false;
+}
+
+namespace {
+
+const HostFunction& bind_to_eei(const ImportDesc& imp, const std::string& where)
+{
+    if (imp.kind != ExternKind::function)
+        throw LoadError(where + ": importing a " + to_string(imp.kind) +
+                        " is not supported (the EEI provides functions only; a script "
+                        "defines and exports its own memory)");
+    const auto* f = find_host_function(imp.module, imp.field);
+    if (f == nullptr)
+        throw LoadError(where + " " + to_string(imp.type) +
+                        ": unknown host function (see docs/eei.md for the EEI)");
+    if (f->type != imp.type)
+        throw LoadError(where + ": wrong signature: expected " + to_string(f->type) +
+                        ", found " + to_string(imp.type));
+    return *f;
+}
+
+void bind_to_library(const ImportDesc& imp, const LibraryInterface& lib, const std::string& where)
+{
+    const auto* e = lib.module->find_export(imp.field);
+    if (e == nullptr)
+        throw LoadError(where + ": library '" + lib.name + "' has no export '" +
+                        printable(imp.field) + "'");
+    if (e->kind != imp.kind)
+        throw LoadError(where + ": library '" + lib.name + "' exports '" + printable(imp.field) +
+                        "' as a " + to_string(e->kind) + ", imported as a " + to_string(imp.kind));
+    if (imp.kind == ExternKind::function && e->type != imp.type)
+        throw LoadError(where + ": wrong signature: library '" + lib.name + "' exports " +
+                        to_string(e->type) + ", imported as " + to_string(imp.type));
+    if (imp.kind != ExternKind::function && imp.kind != ExternKind::memory)
+        throw LoadError(where + ": importing a " + to_string(imp.kind) +
+                        " from a library is not supported (functions and memory are)");
+}
+
+}  // namespace
+
+std::vector<ImportBinding> link_imports(const ModuleInterface& module,
+                                        const std::vector<LibraryInterface>& libraries)
+{
+    for (const auto& lib : libraries)
+        if (is_eei_module(lib.name))
+            throw LoadError("library name '" + printable(lib.name) +
+                            "' clashes with the EEI module of that name");
+
+    std::vector<ImportBinding> bound;
     bound.reserve(module.imports.size());
     for (const auto& imp : module.imports)
     {
         const std::string where = "import " + printable(imp.module) + "." + printable(imp.field);
-        if (imp.kind != ExternKind::function)
-            throw LoadError(where + ": importing a " + to_string(imp.kind) +
-                            " is not supported (the EEI provides functions only; a script "
-                            "defines and exports its own memory)");
-        const auto* f = find_host_function(imp.module, imp.field);
-        if (f == nullptr)
-            throw LoadError(where + " " + to_string(imp.type) +
-                            ": unknown host function (see docs/eei.md for the EEI)");
-        if (f->type != imp.type)
-            throw LoadError(where + ": wrong signature: expected " + to_string(f->type) +
-                            ", found " + to_string(imp.type));
-        bound.push_back(f);
+        ImportBinding b;
+        const auto lib = std::find_if(libraries.begin(), libraries.end(),
+                                      [&](const LibraryInterface& l) { return l.name == imp.module; });
+        if (lib != libraries.end())
+        {
+            bind_to_library(imp, *lib, where);
+            b.library = static_cast<size_t>(lib - libraries.begin());
+        }
+        else
+            b.host = &bind_to_eei(imp, where);
+        bound.push_back(b);
     }
     return bound;
+}
+
+std::vector<const HostFunction*> bind_imports(const ModuleInterface& module)
+{
+    std::vector<const HostFunction*> out;
+    for (const auto& b : link_imports(module, {}))
+        out.push_back(b.host);
+    return out;
 }
 
 void check_script_exports(const ModuleInterface& module)

@@ -7,6 +7,7 @@
 #include "memory_view.hpp"
 #include "wasm_types.hpp"
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -38,6 +39,32 @@ const HostFunction* find_host_function(std::string_view module, std::string_view
 /// import order. Throws LoadError naming module, field, expected and found
 /// signature for an unknown import, a wrong signature or a non-function import.
 std::vector<const HostFunction*> bind_imports(const ModuleInterface& module);
+
+/// Whether `name` is a module of the EEI (or `env`); libraries may not use it.
+bool is_eei_module(std::string_view name);
+
+/// A library module a script may import from (ewasm/scout's module linking).
+struct LibraryInterface
+{
+    std::string name;                 ///< the module name scripts import it as
+    const ModuleInterface* module;    ///< its imports and exports
+};
+
+/// How one import of a module is satisfied: by a host function of the EEI, or
+/// by an export of a library.
+struct ImportBinding
+{
+    const HostFunction* host = nullptr;  ///< set for EEI imports
+    size_t library = 0;                  ///< index into the libraries, when host is null
+};
+
+/// Binds every import of a module, in import order: imports whose module names
+/// a library resolve against that library's exports (same kind; functions with
+/// the same signature); all others against the EEI, as bind_imports does.
+/// Throws LoadError for anything unresolvable, and when a library's name is
+/// that of an EEI module (or `env`).
+std::vector<ImportBinding> link_imports(const ModuleInterface& module,
+                                        const std::vector<LibraryInterface>& libraries);
 
 /// Checks that a script exports `main` as () -> () and a memory `memory`.
 /// Throws LoadError otherwise.

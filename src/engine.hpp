@@ -21,6 +21,15 @@ struct EngineLimits
     uint32_t max_memory_pages = 1024;  // 64 MiB
 };
 
+/// A library module (beacon_state.libraries): scripts import its exports under
+/// module name `name`. It is instantiated afresh for every block, before the
+/// script, with its own imports bound to the EEI.
+struct LibraryCode
+{
+    std::string name;
+    Bytes wasm;
+};
+
 /// A script parsed, validated and bound to the EEI once; run once per block.
 class LoadedScript
 {
@@ -44,9 +53,11 @@ public:
     /// The engine's name as given to --engine.
     virtual std::string_view name() const = 0;
 
-    /// Parses and validates a wasm binary, binds its imports to the EEI and
-    /// checks its exports (eei.hpp). Throws LoadError with a one-line reason.
-    virtual std::unique_ptr<LoadedScript> load(const Bytes& wasm) = 0;
+    /// Parses and validates a script and its libraries, binds their imports
+    /// (link_imports in eei.hpp) and checks the script's exports. Throws
+    /// LoadError with a one-line reason (naming the library when it is one).
+    virtual std::unique_ptr<LoadedScript> load(const Bytes& wasm,
+                                               const std::vector<LibraryCode>& libraries = {}) = 0;
 };
 
 /// The names of the engines built in, the reference first.

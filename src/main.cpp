@@ -31,6 +31,7 @@ struct RunCommand
     uint64_t ticks = 10'000'000;
     uint32_t max_memory_pages = scout::EngineLimits{}.max_memory_pages;
     std::string engine = "binaryen";
+    std::string field;
     bool verbose = false;
 };
 
@@ -41,6 +42,8 @@ int run(const RunCommand& cmd)
     auto engine = scout::make_engine(cmd.engine, limits);
     scout::RunOptions options;
     options.tick_budget = cmd.ticks;
+    if (!cmd.field.empty())
+        options.field = scout::parse_field(cmd.field);
 
     scout::TextReporter reporter(std::cout, cmd.verbose);
     if (cmd.verbose)
@@ -85,6 +88,15 @@ int main(int argc, char** argv)
                         "Largest linear memory a script may have or grow to, in 64 KiB pages")
         ->capture_default_str()
         ->check(CLI::Range(1u, 65536u));
+    run_app
+        ->add_option("--field", cmd.field,
+                     "Field of the bignum f1m_*/int_* host functions for vectors without a "
+                     "bignum_field key: bn128 (default), secp256k1, bls12-381")
+        ->check([](const std::string& name) {
+            return scout::parse_field(name) ? std::string() :
+                                              "unknown field '" + name +
+                                                  "' (bn128, secp256k1, bls12-381)";
+        });
     run_app->add_flag("-v,--verbose", cmd.verbose,
                       "Per-block detail: roots, deposits, ticks, timings, debug output, and "
                       "where each script path was found");

@@ -1,5 +1,6 @@
 #include "runner.hpp"
 
+#include "eei.hpp"
 #include "errors.hpp"
 #include "vector_loader.hpp"
 
@@ -72,17 +73,19 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
     {
         vector = load_vector(file);
         result.notes = vector.warnings;
+        std::vector<LibraryCode> libraries;
         for (const auto& lib : vector.libraries)
-            throw InputError(file.string(), lib.module.line,
-                             "beacon_state.libraries is not supported yet (library '" + lib.name +
-                                 "')");
+        {
+            result.notes.push_back("library '" + lib.name + "' " + origin_note(lib.module));
+            libraries.push_back({lib.name, read_module_file(lib.module, file)});
+        }
         for (const auto& ref : vector.scripts)
         {
             result.notes.push_back("script " + origin_note(ref));
             const Bytes code = read_module_file(ref, file);
             try
             {
-                scripts.push_back(engine.load(code));
+                scripts.push_back(engine.load(code, libraries));
             }
             catch (const LoadError& e)
             {
@@ -98,6 +101,18 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
     }
     result.load_seconds = seconds_since(load_start);
 
+    // The field of the bignum f1m_*/int_* functions: the vector's own key wins,
+    // then --field, then the default.
+    result.field = vector.field.value_or(options.field.value_or(FieldId::bn128));
+    result.field_source = vector.field ? "the vector's bignum_field" :
+                          options.field ? "--field" :
+                                          "the default";
+    for (const auto& script : scripts)
+        for (const auto& imp : script->interface().imports)
+            if (const auto* f = find_host_function(imp.module, imp.field);
+                f && std::string_view(f->module) == "bignum")
+                result.uses_bignum = true;
+
     std::vector<Bytes32> states = vector.pre_states;
     result.blocks_total = vector.blocks.size();
     for (size_t i = 0; i < vector.blocks.size(); ++i)
@@ -107,6 +122,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         ctx.pre_state = states[block.env];
         ctx.block_data = &block.data;
         ctx.tick_budget = options.tick_budget;
+        ctx.field = result.field;
 
         BlockResult br;
         br.index = i;

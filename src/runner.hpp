@@ -16,6 +16,9 @@ namespace scout {
 struct RunOptions
 {
     uint64_t tick_budget = 10'000'000;  ///< per block, eth2.useTicks
+    /// Field of the bignum f1m_*/int_* functions for vectors that do not name
+    /// one (bignum_field); bn128 when unset.
+    std::optional<FieldId> field;
 };
 
 /// A trap that ended a block.
@@ -71,6 +74,9 @@ struct FileResult
     std::vector<Deposit> actual_deposits;
     bool deposits_match = true;
     double load_seconds = 0;
+    FieldId field = FieldId::bn128;  ///< the field the bignum functions used
+    std::string field_source;        ///< "the vector's bignum_field", "--field", "the default"
+    bool uses_bignum = false;        ///< whether any script imports module bignum
 
     /// The block whose trap ended the run, if any.
     const BlockResult* trapped_block() const

@@ -86,9 +86,14 @@ void TextReporter::file(const FileResult& r)
         ++passed_;
     out_ << (failed ? "FAIL " : "PASS ") << r.file.string() << " (" << r.blocks_total
          << (r.blocks_total == 1 ? " block" : " blocks");
+    if (r.uses_bignum)
+        out_ << ", field " << to_string(r.field);
     if (verbose_)
         out_ << ", load " << milliseconds(r.load_seconds);
     out_ << ")\n";
+    if (verbose_ && r.uses_bignum)
+        out_ << "  note: bignum field " << to_string(r.field) << " (from " << r.field_source
+             << ")\n";
 
     if (verbose_)
         for (const auto& note : r.notes)

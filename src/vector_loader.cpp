@@ -1,5 +1,6 @@
 #include "vector_loader.hpp"
 
+#include "eei.hpp"
 #include "errors.hpp"
 #include "hex.hpp"
 
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 
 /// Keys of the top-level map that scout understands.
 const std::set<std::string> known_top_level_keys = {
-    "beacon_state", "shard_pre_state", "shard_blocks", "shard_post_state", "deposit_receipts"};
+    "beacon_state", "shard_pre_state", "shard_blocks", "shard_post_state", "deposit_receipts",
+    "bignum_field"};
 
 /// "1 root", "2 roots".
 std::string count(size_t n, const std::string& noun)
@@ -64,6 +66,12 @@ public:
                 ref.name = scalar(required(lib, "name", "library entry"), "library name");
                 if (ref.name.empty())
                     fail(lib, "library name is empty");
+                if (is_eei_module(ref.name))
+                    fail(lib["name"], "library name '" + ref.name +
+                                          "' clashes with the EEI module of that name");
+                for (const auto& other : v.libraries)
+                    if (other.name == ref.name)
+                        fail(lib["name"], "library name '" + ref.name + "' is used twice");
                 ref.module = module_ref(required(lib, "file", "library entry"), "library");
                 v.libraries.push_back(std::move(ref));
             }
@@ -80,6 +88,15 @@ public:
         }
 
         v.post_states = states(root, "shard_post_state", v.scripts.size());
+
+        if (const auto field = root["bignum_field"])
+        {
+            const auto name = scalar(field, "bignum_field");
+            v.field = parse_field(name);
+            if (!v.field)
+                fail(field, "bignum_field '" + name + "' is not a known field (bn128, secp256k1, "
+                            "bls12-381)");
+        }
 
         if (const auto deposits = root["deposit_receipts"])
         {

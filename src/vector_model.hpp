@@ -2,6 +2,7 @@
 /// The in-memory model of a Scout YAML test vector (see docs/vector-format.md).
 
 #include "bytes.hpp"
+#include "field.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -77,6 +78,7 @@ struct TestVector
     std::vector<Bytes32> post_states;       ///< shard_post_state.exec_env_states
     std::vector<Deposit> deposits;          ///< deposit_receipts (absent = none expected)
     bool deposits_declared = false;         ///< whether deposit_receipts was present
+    std::optional<FieldId> field;           ///< bignum_field (optional, scout's own key)
     std::vector<std::string> warnings;      ///< non-fatal remarks (unknown keys, ...)
 };
 
