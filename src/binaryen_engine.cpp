@@ -13,6 +13,7 @@
 #include <wasm-validator.h>
 #include <wasm.h>
 
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <sstream>
@@ -184,7 +185,7 @@ public:
         }
         auto& memory = memory_owner_->memory_;
         MemoryView view(memory.data(), memory.size());
-        const Value result = f.fn(block_, view, args);
+        const Value result = call_host_function(f, block_, view, args);
         if (f.type.results.empty())
             return {};
         if (f.type.results[0] == ValType::i64)
@@ -393,6 +394,7 @@ public:
     {
         // Libraries first, each a fresh instance with its own host; then the
         // script, linked to them.
+        const auto start = std::chrono::steady_clock::now();
         std::vector<std::unique_ptr<BlockHost>> library_hosts;
         LinkedInstances linked;
         for (auto& lib : libraries_)
@@ -410,6 +412,8 @@ public:
         BlockHost host(block, script_->bindings, max_memory_bytes_, &linked, memory_owner);
         // The constructor instantiates: globals, tables, data segments, start.
         wasm::ModuleRunner instance(script_->module, &host, linked);
+        block.instantiate_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         instance.callExport(wasm::Name("main"));
     }
 

@@ -3,13 +3,28 @@
 
 #include "bytes.hpp"
 #include "field.hpp"
+#include "memory_view.hpp"
+#include "wasm_types.hpp"
 #include "vector_model.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace scout {
+
+/// One host call, as --trace shows it.
+struct HostCallRecord
+{
+    std::string function;  ///< canonical "module.name"
+    std::vector<ValType> param_types;
+    std::vector<Value> args;
+    std::optional<Value> result;
+    ValType result_type = ValType::i32;
+    std::vector<MemoryAccess> accesses;  ///< ranges read and written, in order
+    std::string trap;                    ///< the trap message, if the call trapped
+};
 
 /// Per-block state shared by the runner, the EEI host functions and engines.
 /// Inputs are set by the runner; outputs are filled by host functions.
@@ -20,6 +35,7 @@ struct BlockContext
     const Bytes* block_data = nullptr;
     uint64_t tick_budget = 10'000'000;  ///< ewasm/scout's per-block budget
     FieldId field = FieldId::bn128;     ///< field of the bignum f1m_*/int_* functions
+    bool trace_host_calls = false;      ///< record every host call in host_calls
 
     // Outputs. A script that never calls savePostStateRoot leaves post_state at
     // 32 zero bytes, as ewasm/scout did (docs/vector-format.md).
@@ -29,6 +45,8 @@ struct BlockContext
     uint64_t ticks_used = 0;
     std::vector<std::string> debug_output;  ///< debug.* lines, in order
     size_t debug_dropped = 0;               ///< lines beyond max_debug_lines
+    std::vector<HostCallRecord> host_calls;  ///< with trace_host_calls, in call order
+    double instantiate_seconds = 0;          ///< set by the engine
 
     /// At most this many debug lines are kept per block (a printing loop must
     /// not exhaust the harness's memory).

@@ -27,6 +27,11 @@ struct HostFunction
     HostFn fn;
 };
 
+/// Calls a host function; engines call host functions through this, never
+/// through `fn` directly, so that --trace sees every call.
+Value call_host_function(const HostFunction& f, BlockContext& block, MemoryView& memory,
+                         const Value* args);
+
 /// Every host function of the EEI.
 const std::vector<HostFunction>& host_functions();
 

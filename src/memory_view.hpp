@@ -7,14 +7,26 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 namespace scout {
+
+/// One memory range a host function read or wrote (recorded for --trace).
+struct MemoryAccess
+{
+    uint32_t ptr = 0;
+    uint64_t length = 0;
+    bool write = false;
+};
 
 class MemoryView
 {
 public:
     MemoryView() = default;
     MemoryView(uint8_t* data, size_t size) noexcept : data_(data), size_(size) {}
+
+    /// When set, every successful read() and write() is appended here.
+    void record_to(std::vector<MemoryAccess>* accesses) noexcept { accesses_ = accesses; }
 
     size_t size() const noexcept { return size_; }
 
@@ -33,6 +45,8 @@ public:
     const uint8_t* read(uint32_t ptr, uint64_t length, const char* what) const
     {
         check(ptr, length, what);
+        if (accesses_)
+            accesses_->push_back({ptr, length, false});
         return data_ + ptr;
     }
 
@@ -42,11 +56,14 @@ public:
         check(ptr, length, what);
         if (length != 0)
             std::memcpy(data_ + ptr, src, length);
+        if (accesses_)
+            accesses_->push_back({ptr, length, true});
     }
 
 private:
     uint8_t* data_ = nullptr;
     size_t size_ = 0;
+    std::vector<MemoryAccess>* accesses_ = nullptr;
 };
 
 }  // namespace scout
