@@ -7,7 +7,9 @@
 #include "errors.hpp"
 #include "trap.hpp"
 
+#include <ir/iteration.h>
 #include <ir/module-utils.h>
+#include <wasm-traversal.h>
 #include <wasm-binary.h>
 #include <wasm-interpreter.h>
 #include <wasm-validator.h>
@@ -428,6 +430,101 @@ private:
     std::unique_ptr<ParsedModule> script_;
 };
 
+bool is_float(wasm::Type t)
+{
+    return t == wasm::Type::f32 || t == wasm::Type::f64;
+}
+
+/// Finds floating-point use: any expression producing or consuming f32/f64,
+/// float locals and params, and float globals.
+struct FloatFinder : wasm::PostWalker<FloatFinder, wasm::UnifiedExpressionVisitor<FloatFinder>>
+{
+    static constexpr size_t max_listed = 10;
+    ModuleFacts& facts;
+    explicit FloatFinder(ModuleFacts& f) : facts(f) {}
+
+    void note(const std::string& where, const std::string& what)
+    {
+        if (facts.float_uses.size() < max_listed)
+            facts.float_uses.push_back(where + ": " + what);
+        ++facts.float_use_count;
+    }
+
+    void visitExpression(wasm::Expression* curr)
+    {
+        bool uses = is_float(curr->type);
+        for (auto* child : wasm::ChildIterator(curr))
+            uses = uses || is_float(child->type);
+        if (!uses)
+            return;
+        // The instruction is the first token of Binaryen's s-expression print.
+        std::ostringstream text;
+        text << *curr;
+        std::string first = text.str().substr(0, text.str().find('\n'));
+        const auto open = first.find('(');
+        if (open != std::string::npos)
+            first = first.substr(open + 1);
+        const auto end = first.find_first_of(" )");
+        const auto* function = getFunction();
+        note(function ? "function " + printable(function->name.str) : "a global initializer",
+             first.substr(0, end));
+    }
+};
+
+ModuleFacts inspect_module(const Bytes& wasm_bytes)
+{
+    ModuleFacts facts;
+    wasm::Module module;
+    module.features = script_features;
+    try
+    {
+        const std::vector<char> input(wasm_bytes.begin(), wasm_bytes.end());
+        wasm::WasmBinaryBuilder parser(module, script_features, input);
+        parser.read();
+    }
+    catch (const wasm::ParseException& e)
+    {
+        facts.error = "invalid wasm binary: " + printable(e.text);
+        return facts;
+    }
+    catch (const wasm::MapParseException& e)
+    {
+        facts.error = "invalid wasm binary: " + printable(e.text);
+        return facts;
+    }
+    if (const auto error = validation_errors(module); !error.empty())
+        facts.error = "wasm validation failed: " + error;
+    facts.interface = describe(module);
+    facts.has_memory = module.memory.exists;
+    facts.memory_imported = module.memory.exists && module.memory.imported();
+    facts.memory_initial_pages = module.memory.initial;
+    if (module.memory.hasMax())
+        facts.memory_max_pages = module.memory.max;
+    if (module.start.is())
+        facts.start_function = printable(module.start.str);
+    for (const auto& f : module.functions)
+    {
+        if (f->imported())
+            continue;
+        ++facts.defined_functions;
+        for (const auto& t : f->getParams())
+            if (is_float(t))
+                FloatFinder(facts).note("function " + printable(f->name.str), "float parameter");
+        for (const auto& t : f->vars)
+            if (is_float(t))
+                FloatFinder(facts).note("function " + printable(f->name.str), "float local");
+    }
+    for (const auto& g : module.globals)
+        if (is_float(g->type))
+            FloatFinder(facts).note("global " + printable(g->name.str), "float global");
+    if (facts.error.empty())
+    {
+        FloatFinder finder(facts);
+        finder.walkModule(&module);
+    }
+    return facts;
+}
+
 class BinaryenEngine final : public Engine
 {
 public:
@@ -438,6 +535,8 @@ public:
     {
         return std::make_unique<BinaryenScript>(wasm, libraries, limits_);
     }
+
+    ModuleFacts inspect(const Bytes& wasm) override { return inspect_module(wasm); }
 
 private:
     EngineLimits limits_;

@@ -28,7 +28,9 @@ const HostFunction* find_host_function(std::string_view module, std::string_view
         if (module == m && field == n)
             return &f;
         // env.<module>_<name>: the prefixed style of ewasm/scout and scout.ts.
-        if (module == "env" && field.size() == m.size() + 1 + n.size() &&
+        // Not for functions of module env itself (AssemblyScript's env.abort),
+        // which would otherwise also resolve as env.env_abort.
+        if (module == "env" && m != "env" && field.size() == m.size() + 1 + n.size() &&
             field.substr(0, m.size()) == m && field[m.size()] == '_' &&
             field.substr(m.size() + 1) == n)
             return &f;
@@ -136,6 +138,38 @@ void check_script_exports(const ModuleInterface& module)
     if (memory->kind != ExternKind::memory)
         throw LoadError(std::string("export 'memory' is a ") + to_string(memory->kind) +
                         ", expected a memory");
+}
+
+Value call_host_function(const HostFunction& f, BlockContext& block, MemoryView& memory,
+                         const Value* args)
+{
+    if (!block.trace_host_calls)
+        return f.fn(block, memory, args);
+
+    HostCallRecord record;
+    record.function = std::string(f.module) + "." + f.name;
+    record.param_types = f.type.params;
+    record.args.assign(args, args + f.type.params.size());
+    memory.record_to(&record.accesses);
+    try
+    {
+        const Value result = f.fn(block, memory, args);
+        memory.record_to(nullptr);
+        if (!f.type.results.empty())
+        {
+            record.result = result;
+            record.result_type = f.type.results[0];
+        }
+        block.host_calls.push_back(std::move(record));
+        return result;
+    }
+    catch (const Trap& t)
+    {
+        memory.record_to(nullptr);
+        record.trap = t.what();
+        block.host_calls.push_back(std::move(record));
+        throw;
+    }
 }
 
 }  // namespace scout

@@ -8,6 +8,7 @@
 #include "wasm_types.hpp"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -45,6 +46,22 @@ public:
     virtual void run(BlockContext& block) = 0;
 };
 
+/// What `scout inspect` reports of a module, as one engine sees it.
+struct ModuleFacts
+{
+    std::string error;  ///< parse or validation error; the rest is empty then
+    ModuleInterface interface;
+    bool has_memory = false;
+    bool memory_imported = false;
+    uint64_t memory_initial_pages = 0;
+    std::optional<uint64_t> memory_max_pages;
+    std::string start_function;  ///< empty without a start function
+    size_t defined_functions = 0;
+    /// Uses of floating point, "function <name>: <instruction>", at most a few.
+    std::vector<std::string> float_uses;
+    size_t float_use_count = 0;  ///< all of them
+};
+
 class Engine
 {
 public:
@@ -58,6 +75,9 @@ public:
     /// LoadError with a one-line reason (naming the library when it is one).
     virtual std::unique_ptr<LoadedScript> load(const Bytes& wasm,
                                                const std::vector<LibraryCode>& libraries = {}) = 0;
+
+    /// Parses and validates a module and describes it, binding nothing.
+    virtual ModuleFacts inspect(const Bytes& wasm) = 0;
 };
 
 /// The names of the engines built in, the reference first.

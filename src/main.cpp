@@ -3,6 +3,7 @@
 
 #include "binaryen_engine.hpp"
 #include "engine.hpp"
+#include "inspect.hpp"
 #include "runner.hpp"
 #include "text_reporter.hpp"
 
@@ -101,6 +102,13 @@ int main(int argc, char** argv)
                       "Per-block detail: roots, deposits, ticks, timings, debug output, and "
                       "where each script path was found");
 
+    std::vector<std::string> inspect_files;
+    auto* inspect_app = app.add_subcommand(
+        "inspect", "Describe wasm modules: size, SHA-256, imports and how the EEI binds them, "
+                   "exports, memory, start function, floating-point use. Exit code 0: each "
+                   "loads as an execution script, 1: one does not, 2: one cannot be read.");
+    inspect_app->add_option("modules", inspect_files, "wasm files")->required();
+
     try
     {
         app.parse(argc, argv);
@@ -125,6 +133,18 @@ int main(int argc, char** argv)
 
     try
     {
+        if (inspect_app->parsed())
+        {
+            auto engine = scout::make_engine("binaryen", {});
+            int worst = exit_passed;
+            for (size_t i = 0; i < inspect_files.size(); ++i)
+            {
+                if (i != 0)
+                    std::cout << "\n";
+                worst = std::max(worst, scout::inspect_module_file(inspect_files[i], *engine, std::cout));
+            }
+            return worst;
+        }
         if (run_app->parsed())
         {
             if (cmd.files.empty())

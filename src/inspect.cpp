@@ -1,0 +1,125 @@
+#include "inspect.hpp"
+
+#include "eei.hpp"
+#include "errors.hpp"
+#include "hex.hpp"
+
+#include <openssl/sha.h>
+
+#include <fstream>
+#include <iterator>
+
+namespace scout {
+namespace {
+
+std::string sha256_hex(const Bytes& data)
+{
+    uint8_t digest[SHA256_DIGEST_LENGTH];
+    SHA256(data.data(), data.size(), digest);
+    return to_hex(digest, sizeof(digest));
+}
+
+/// How the EEI would bind one import: "EEI eth2.loadPreStateRoot", or the
+/// load error link_imports would give.
+std::pair<bool, std::string> binding_of(const ImportDesc& imp)
+{
+    ModuleInterface single;
+    single.imports.push_back(imp);
+    try
+    {
+        const auto bound = link_imports(single, {});
+        return {true, std::string("EEI ") + bound[0].host->module + "." + bound[0].host->name};
+    }
+    catch (const LoadError& e)
+    {
+        return {false, e.what()};
+    }
+}
+
+}  // namespace
+
+int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::ostream& out)
+{
+    std::ifstream in(file, std::ios::binary);
+    if (!in)
+    {
+        out << "ERROR " << file.string() << ": cannot open\n";
+        return 2;
+    }
+    const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+
+    out << "module     " << file.string() << "\n"
+        << "size       " << bytes.size() << " bytes\n"
+        << "sha256     " << sha256_hex(bytes) << "\n";
+    const ModuleFacts facts = engine.inspect(bytes);
+    if (!facts.error.empty())
+    {
+        out << "valid      no: " << facts.error << "\n";
+        if (facts.interface.imports.empty() && facts.interface.exports.empty())
+            return 1;
+    }
+    else
+        out << "valid      yes (" << engine.name() << ")\n";
+
+    out << "functions  " << facts.defined_functions << " defined, "
+        << facts.interface.imports.size() << " imported\n";
+    out << "memory     ";
+    if (!facts.has_memory)
+        out << "none\n";
+    else
+    {
+        out << facts.memory_initial_pages << " pages initial, ";
+        if (facts.memory_max_pages)
+            out << *facts.memory_max_pages << " maximum";
+        else
+            out << "no maximum";
+        out << (facts.memory_imported ? ", imported" : "") << "\n";
+    }
+    out << "start      " << (facts.start_function.empty() ? "none" : facts.start_function) << "\n";
+
+    bool loadable = facts.error.empty();
+    out << "imports    " << facts.interface.imports.size() << "\n";
+    for (const auto& imp : facts.interface.imports)
+    {
+        const auto [ok, how] = binding_of(imp);
+        loadable = loadable && ok;
+        out << "  " << (ok ? "ok    " : "FAIL  ") << printable(imp.module) << "."
+            << printable(imp.field) << " " << to_string(imp.kind);
+        if (imp.kind == ExternKind::function)
+            out << " " << to_string(imp.type);
+        out << (ok ? " -> " : ": ") << how << "\n";
+    }
+    out << "exports    " << facts.interface.exports.size() << "\n";
+    for (const auto& e : facts.interface.exports)
+    {
+        out << "  " << printable(e.name) << " " << to_string(e.kind);
+        if (e.kind == ExternKind::function)
+            out << " " << to_string(e.type);
+        out << "\n";
+    }
+    try
+    {
+        check_script_exports(facts.interface);
+        out << "script     main () -> () and memory exported\n";
+    }
+    catch (const LoadError& e)
+    {
+        loadable = false;
+        out << "script     not runnable: " << e.what() << "\n";
+    }
+    out << "floats     ";
+    if (facts.float_use_count == 0)
+        out << "none\n";
+    else
+    {
+        out << facts.float_use_count << (facts.float_use_count == 1 ? " use" : " uses") << "\n";
+        for (const auto& use : facts.float_uses)
+            out << "  " << use << "\n";
+        if (facts.float_use_count > facts.float_uses.size())
+            out << "  ... and " << (facts.float_use_count - facts.float_uses.size()) << " more\n";
+    }
+    out << "verdict    " << (loadable ? "loads as an execution script" : "does not load as an execution script") << "\n";
+    return loadable ? 0 : 1;
+}
+
+}  // namespace scout
