@@ -1,15 +1,25 @@
 /// scout: the command-line shell. Parsing options and picking exit codes is
 /// all that happens here; the work is in the library.
 
+#include "bench.hpp"
 #include "binaryen_engine.hpp"
+#include "discovery.hpp"
 #include "engine.hpp"
+#include "errors.hpp"
 #include "inspect.hpp"
+#include "reporter.hpp"
 #include "runner.hpp"
+#include "suite.hpp"
 #include "text_reporter.hpp"
+#include "vector_update.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <thread>
+#include <unistd.h>
 
 #ifndef SCOUT_VERSION
 #define SCOUT_VERSION "0.0.0"
@@ -26,39 +36,188 @@ enum ExitCode : int
     exit_internal = 3,   ///< a bug in scout
 };
 
-struct RunCommand
+/// Options shared by `run` and `bench`.
+struct EngineOptions
 {
-    std::vector<std::string> files;
+    std::string engine = "binaryen";
     uint64_t ticks = 10'000'000;
     uint32_t max_memory_pages = scout::EngineLimits{}.max_memory_pages;
-    std::string engine = "binaryen";
     std::string field;
-    bool verbose = false;
+
+    void add_to(CLI::App& app)
+    {
+        app.add_option("--engine", engine, "Engine that runs the scripts")
+            ->capture_default_str()
+            ->check(CLI::IsMember(scout::engine_names()));
+        app.add_option("--ticks", ticks, "Tick budget per block for eth2.useTicks")
+            ->capture_default_str()
+            ->check(CLI::NonNegativeNumber);
+        app.add_option("--max-memory-pages", max_memory_pages,
+                       "Largest linear memory a script may have or grow to, in 64 KiB pages")
+            ->capture_default_str()
+            ->check(CLI::Range(1u, 65536u));
+        app.add_option("--field", field,
+                       "Field of the bignum f1m_*/int_* host functions for vectors without a "
+                       "bignum_field key: bn128 (default), secp256k1, bls12-381")
+            ->check([](const std::string& name) {
+                return scout::parse_field(name) ? std::string() :
+                                                  "unknown field '" + name +
+                                                      "' (bn128, secp256k1, bls12-381)";
+            });
+    }
+    scout::EngineLimits limits() const
+    {
+        scout::EngineLimits l;
+        l.max_memory_pages = max_memory_pages;
+        return l;
+    }
+    scout::RunOptions run_options() const
+    {
+        scout::RunOptions o;
+        o.tick_budget = ticks;
+        if (!field.empty())
+            o.field = scout::parse_field(field);
+        return o;
+    }
 };
+
+struct RunCommand
+{
+    std::vector<std::string> paths;
+    EngineOptions engine;
+    std::string filter;
+    std::string shard;
+    size_t jobs = std::max(1u, std::thread::hardware_concurrency());
+    std::string format = "text";
+    std::string output;
+    bool verbose = false;
+    bool quiet = false;
+    bool trace = false;
+    bool update = false;
+};
+
+bool colour_wanted(int fd)
+{
+    const char* no_color = std::getenv("NO_COLOR");
+    return ::isatty(fd) && (no_color == nullptr || *no_color == '\0');
+}
+
+/// Expands paths, then --filter and --shard. Throws InputError.
+std::vector<std::filesystem::path> select_vectors(const std::vector<std::string>& paths,
+                                                  const std::string& filter,
+                                                  const std::string& shard_text)
+{
+    auto files = scout::discover_vectors(paths.empty() ? std::vector<std::string>{"test.yaml"} : paths);
+    if (!filter.empty())
+    {
+        const size_t before = files.size();
+        files = scout::filter_vectors(files, filter);
+        if (files.empty())
+            throw scout::InputError("--filter", 0,
+                                    "'" + filter + "' matches none of the " +
+                                        std::to_string(before) + " vectors");
+    }
+    if (!shard_text.empty())
+        files = scout::shard_vectors(files, *scout::parse_shard(shard_text));
+    return files;
+}
 
 int run(const RunCommand& cmd)
 {
-    scout::EngineLimits limits;
-    limits.max_memory_pages = cmd.max_memory_pages;
-    auto engine = scout::make_engine(cmd.engine, limits);
-    scout::RunOptions options;
-    options.tick_budget = cmd.ticks;
-    if (!cmd.field.empty())
-        options.field = scout::parse_field(cmd.field);
+    const auto files = select_vectors(cmd.paths, cmd.filter, cmd.shard);
 
-    scout::TextReporter reporter(std::cout, cmd.verbose);
-    if (cmd.verbose)
-        std::cout << "engine " << engine->name() << " (Binaryen " << scout::binaryen_version()
-                  << "), tick budget " << cmd.ticks << " per block\n";
-    for (const auto& file : cmd.files)
+    // Where reports go: a machine format without --output takes stdout alone;
+    // with --output the file gets it and the terminal keeps the text report.
+    std::ofstream output_file;
+    if (!cmd.output.empty())
     {
-        reporter.file(scout::run_vector_file(file, *engine, options));
-        std::cout.flush();
+        output_file.open(cmd.output, std::ios::binary | std::ios::trunc);
+        if (!output_file)
+            throw scout::InputError(cmd.output, 0, "cannot write the report file");
     }
-    reporter.summary();
-    if (reporter.errors() != 0)
+    const bool machine = cmd.format != "text";
+    const bool text_to_terminal = !machine || !cmd.output.empty();
+    scout::RunInfo info{SCOUT_VERSION, cmd.engine.engine, cmd.engine.ticks};
+
+    std::vector<std::unique_ptr<scout::Reporter>> reporters;
+    scout::TextStyle style;
+    style.verbose = cmd.verbose;
+    style.quiet = cmd.quiet;
+    style.trace = cmd.trace;
+    const bool terminal = text_to_terminal && cmd.output.empty() && colour_wanted(STDOUT_FILENO);
+    style.colour = terminal;
+    scout::TextReporter* text = nullptr;
+    if (!machine && !cmd.output.empty())
+    {
+        style.colour = false;
+        reporters.push_back(std::make_unique<scout::TextReporter>(output_file, style));
+    }
+    else if (text_to_terminal)
+    {
+        auto t = std::make_unique<scout::TextReporter>(std::cout, style);
+        text = t.get();
+        reporters.push_back(std::move(t));
+    }
+    if (machine)
+        reporters.push_back(scout::make_machine_reporter(
+            cmd.format, cmd.output.empty() ? std::cout : output_file, info));
+
+    if (cmd.verbose && text_to_terminal)
+        std::cout << "engine " << cmd.engine.engine << " (Binaryen " << scout::binaryen_version()
+                  << "), tick budget " << cmd.engine.ticks << " per block, " << files.size()
+                  << (files.size() == 1 ? " vector" : " vectors") << ", -j " << cmd.jobs << "\n";
+    for (auto& r : reporters)
+        r->begin(files.size());
+
+    scout::Totals totals;
+    const bool progress_line = text != nullptr && colour_wanted(STDOUT_FILENO) && !cmd.verbose;
+    auto progress = [&](size_t done, const std::filesystem::path& next) {
+        if (progress_line)
+            std::cout << "\r\x1b[K[" << done << "/" << files.size() << "] " << next.string()
+                      << std::flush;
+    };
+    auto report = [&](const scout::FileResult& result) {
+        if (progress_line)
+            std::cout << "\r\x1b[K";
+        if (cmd.update && result.status == scout::FileStatus::failed)
+        {
+            const auto u = scout::update_vector_file(result);
+            if (u.written)
+            {
+                std::cout << "UPDATED " << result.file.string() << "\n";
+                for (const auto& c : u.changes)
+                    std::cout << "  " << c << "\n";
+                scout::FileResult accepted = result;
+                accepted.status = scout::FileStatus::passed;
+                accepted.root_mismatches.clear();
+                accepted.expected_deposits = accepted.actual_deposits;
+                accepted.deposits_match = true;
+                totals.add(accepted);
+                for (auto& r : reporters)
+                    r->file(accepted);
+                return;
+            }
+            std::cout << "NOT UPDATED " << result.file.string() << ": " << u.refused << "\n";
+        }
+        totals.add(result);
+        for (auto& r : reporters)
+            r->file(result);
+    };
+
+    auto options = cmd.engine.run_options();
+    options.trace = cmd.trace;
+    scout::run_suite(files, cmd.engine.engine, cmd.engine.limits(), options, cmd.jobs, report,
+                     progress);
+    if (progress_line)
+        std::cout << "\r\x1b[K";
+    for (auto& r : reporters)
+        r->end();
+    if (machine && !cmd.output.empty() && text == nullptr)
+        std::cout << totals.passed << " passed, " << totals.failed << " failed\n";
+
+    if (totals.errors != 0)
         return exit_bad_input;
-    return reporter.failed() != 0 ? exit_failed : exit_passed;
+    return totals.failed != 0 ? exit_failed : exit_passed;
 }
 
 }  // namespace
@@ -77,30 +236,36 @@ int main(int argc, char** argv)
     auto* run_app = app.add_subcommand(
         "run", "Run test vectors. Exit code 0: all passed, 1: a vector failed, 2: bad usage or "
                "bad input.");
-    run_app->add_option("files", cmd.files,
-                        "Vector files (YAML). Without any: test.yaml in the current directory.");
-    run_app->add_option("--ticks", cmd.ticks, "Tick budget per block for eth2.useTicks")
-        ->capture_default_str()
-        ->check(CLI::NonNegativeNumber);
-    run_app->add_option("--engine", cmd.engine, "Engine that runs the scripts")
-        ->capture_default_str()
-        ->check(CLI::IsMember(scout::engine_names()));
-    run_app->add_option("--max-memory-pages", cmd.max_memory_pages,
-                        "Largest linear memory a script may have or grow to, in 64 KiB pages")
-        ->capture_default_str()
-        ->check(CLI::Range(1u, 65536u));
-    run_app
-        ->add_option("--field", cmd.field,
-                     "Field of the bignum f1m_*/int_* host functions for vectors without a "
-                     "bignum_field key: bn128 (default), secp256k1, bls12-381")
-        ->check([](const std::string& name) {
-            return scout::parse_field(name) ? std::string() :
-                                              "unknown field '" + name +
-                                                  "' (bn128, secp256k1, bls12-381)";
+    run_app->add_option("paths", cmd.paths,
+                        "Vector files, folders (searched recursively for .yaml/.yml) or glob "
+                        "patterns. Without any: test.yaml in the current directory.");
+    cmd.engine.add_to(*run_app);
+    run_app->add_option("--filter", cmd.filter,
+                        "Run only vectors whose path contains PATTERN or matches it as a glob");
+    run_app->add_option("--shard", cmd.shard,
+                        "Run slice K of N (K/N, 1-based): N machines with K = 1..N cover the "
+                        "suite exactly once")
+        ->check([](const std::string& s) {
+            return scout::parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N";
         });
+    run_app->add_option("-j,--jobs", cmd.jobs, "Vector files run in parallel (default: cores)")
+        ->check(CLI::Range(size_t{1}, size_t{1024}));
+    run_app->add_option("--format", cmd.format, "Report format")
+        ->capture_default_str()
+        ->check(CLI::IsMember(scout::report_formats()));
+    run_app->add_option("--output", cmd.output,
+                        "Write the report to FILE (with a machine format, the text report still "
+                        "goes to the terminal)");
     run_app->add_flag("-v,--verbose", cmd.verbose,
                       "Per-block detail: roots, deposits, ticks, timings, debug output, and "
                       "where each script path was found");
+    run_app->add_flag("-q,--quiet", cmd.quiet, "Print failures only (and the last line)");
+    run_app->add_flag("--trace", cmd.trace,
+                      "Show every host call of each block: arguments, memory read and written, "
+                      "result");
+    run_app->add_flag("--update", cmd.update,
+                      "Rewrite failing vectors' expected post-state roots and deposit receipts "
+                      "with the actual results (refused for a block that trapped)");
 
     std::vector<std::string> inspect_files;
     auto* inspect_app = app.add_subcommand(
@@ -108,6 +273,19 @@ int main(int argc, char** argv)
                    "exports, memory, start function, floating-point use. Exit code 0: each "
                    "loads as an execution script, 1: one does not, 2: one cannot be read.");
     inspect_app->add_option("modules", inspect_files, "wasm files")->required();
+
+    scout::BenchOptions bench;
+    EngineOptions bench_engine;
+    auto* bench_app = app.add_subcommand(
+        "bench", "Time vectors: after a warm-up run, each is run N times; prints min, median "
+                 "and max of load and execute time, and CSV in the shape of ewasm/benchmarking "
+                 "(engine, bench_name, parse_time, exec_time).");
+    bench_app->add_option("paths", bench.paths, "Vector files, folders or glob patterns")->required();
+    bench_engine.add_to(*bench_app);
+    bench_app->add_option("--repeat", bench.repeat, "Timed runs per vector")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 100000));
+    bench_app->add_option("--csv", bench.csv_file, "Also write the CSV to FILE");
 
     try
     {
@@ -145,12 +323,20 @@ int main(int argc, char** argv)
             }
             return worst;
         }
-        if (run_app->parsed())
+        if (bench_app->parsed())
         {
-            if (cmd.files.empty())
-                cmd.files.push_back("test.yaml");
-            return run(cmd);
+            bench.engine = bench_engine.engine;
+            bench.limits = bench_engine.limits();
+            bench.options = bench_engine.run_options();
+            return scout::run_bench(bench, std::cout);
         }
+        if (run_app->parsed())
+            return run(cmd);
+    }
+    catch (const scout::InputError& e)
+    {
+        std::cerr << "scout: " << e.located() << "\n";
+        return exit_bad_input;
     }
     catch (const std::exception& e)
     {

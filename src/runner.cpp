@@ -123,6 +123,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         ctx.block_data = &block.data;
         ctx.tick_budget = options.tick_budget;
         ctx.field = result.field;
+        ctx.trace_host_calls = options.trace;
 
         BlockResult br;
         br.index = i;
@@ -148,7 +149,9 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         {
             br.trap = TrapInfo{TrapKind::resource, std::string("engine error: ") + e.what()};
         }
-        br.execute_seconds = seconds_since(exec_start);
+        br.instantiate_seconds = ctx.instantiate_seconds;
+        br.execute_seconds = std::max(0.0, seconds_since(exec_start) - ctx.instantiate_seconds);
+        br.host_calls = std::move(ctx.host_calls);
         br.post_state = ctx.post_state;
         br.post_state_saved = ctx.post_state_saved;
         br.deposits = ctx.deposits.size();

@@ -19,6 +19,7 @@ struct RunOptions
     /// Field of the bignum f1m_*/int_* functions for vectors that do not name
     /// one (bignum_field); bn128 when unset.
     std::optional<FieldId> field;
+    bool trace = false;  ///< record every host call (--trace)
 };
 
 /// A trap that ended a block.
@@ -43,7 +44,9 @@ struct BlockResult
     std::vector<std::string> debug_output;
     size_t debug_dropped = 0;
     std::optional<TrapInfo> trap;
-    double execute_seconds = 0;
+    double instantiate_seconds = 0;
+    double execute_seconds = 0;      ///< main() only; instantiation (start included) is above
+    std::vector<HostCallRecord> host_calls;  ///< with RunOptions::trace
 };
 
 struct RootMismatch

@@ -45,18 +45,54 @@ std::string deposit_difference(const Deposit& e, const Deposit& a)
 
 }  // namespace
 
+std::string TextReporter::paint(const char* colour, const std::string& text) const
+{
+    return style_.colour ? std::string("\x1b[") + colour + "m" + text + "\x1b[0m" : text;
+}
+
+namespace {
+
+std::string value_text(ValType type, const Value& v)
+{
+    return type == ValType::i64 ? std::to_string(v.i64()) : std::to_string(v.i32());
+}
+
+std::string host_call_text(const HostCallRecord& c)
+{
+    std::string s = c.function + "(";
+    for (size_t i = 0; i < c.args.size(); ++i)
+        s += (i ? ", " : "") + value_text(c.param_types[i], c.args[i]);
+    s += ")";
+    for (const auto& a : c.accesses)
+        s += std::string(a.write ? " wrote [" : " read [") + std::to_string(a.ptr) + ", " +
+             std::to_string(uint64_t{a.ptr} + a.length) + ")";
+    if (c.result)
+        s += " -> " + value_text(c.result_type, *c.result);
+    if (!c.trap.empty())
+        s += " TRAP: " + c.trap;
+    return s;
+}
+
+}  // namespace
+
 void TextReporter::block_details(const FileResult& result, const BlockResult& b, bool with_debug)
 {
     const std::string tag = "block " + std::to_string(b.index) + " (line " +
                             std::to_string(b.line) + "), env " + std::to_string(b.env);
-    if (verbose_)
+    if (style_.verbose)
     {
         out_ << "  " << tag << ", " << b.script << ": " << root(b.pre_state) << " -> "
              << root(b.post_state)
              << (b.post_state_saved ? "" : " (no root saved: zero root, as ewasm/scout)") << ", "
              << b.deposits << (b.deposits == 1 ? " deposit" : " deposits") << ", "
-             << b.ticks_used << " ticks, " << milliseconds(b.execute_seconds) << "\n";
+             << b.ticks_used << " ticks, instantiate " << milliseconds(b.instantiate_seconds)
+             << ", execute " << milliseconds(b.execute_seconds) << "\n";
     }
+    else if (style_.trace)
+        out_ << "  " << tag << ", " << b.script << ":\n";
+    if (style_.trace)
+        for (const auto& c : b.host_calls)
+            out_ << "    host " << host_call_text(c) << "\n";
     if (with_debug)
     {
         for (const auto& line : b.debug_output)
@@ -76,7 +112,7 @@ void TextReporter::file(const FileResult& r)
     {
         ++failed_;
         ++errors_;
-        out_ << "ERROR " << r.error << "\n";
+        out_ << paint("1;31", "ERROR") << " " << r.error << "\n";
         return;
     }
     const bool failed = r.status == FileStatus::failed;
@@ -84,18 +120,20 @@ void TextReporter::file(const FileResult& r)
         ++failed_;
     else
         ++passed_;
-    out_ << (failed ? "FAIL " : "PASS ") << r.file.string() << " (" << r.blocks_total
+    if (!failed && style_.quiet)
+        return;
+    out_ << (failed ? paint("1;31", "FAIL") : paint("32", "PASS")) << " " << r.file.string() << " (" << r.blocks_total
          << (r.blocks_total == 1 ? " block" : " blocks");
     if (r.uses_bignum)
         out_ << ", field " << to_string(r.field);
-    if (verbose_)
+    if (style_.verbose)
         out_ << ", load " << milliseconds(r.load_seconds);
     out_ << ")\n";
-    if (verbose_ && r.uses_bignum)
+    if (style_.verbose && r.uses_bignum)
         out_ << "  note: bignum field " << to_string(r.field) << " (from " << r.field_source
              << ")\n";
 
-    if (verbose_)
+    if (style_.verbose)
         for (const auto& note : r.notes)
             out_ << "  note: " << note << "\n";
     else
@@ -104,7 +142,7 @@ void TextReporter::file(const FileResult& r)
                 out_ << "  warning: " << note << "\n";
 
     for (const auto& b : r.blocks)
-        block_details(r, b, verbose_ || failed);
+        block_details(r, b, style_.verbose || style_.trace || failed);
     if (const auto* t = r.trapped_block(); t && r.blocks.size() < r.blocks_total)
         out_ << "  " << (r.blocks_total - r.blocks.size()) << " of " << r.blocks_total
              << " blocks not run after the trap\n";
@@ -139,6 +177,7 @@ void TextReporter::file(const FileResult& r)
 void TextReporter::summary()
 {
     out_ << passed_ << " passed, " << failed_ << " failed\n";
+    out_.flush();
 }
 
 }  // namespace scout

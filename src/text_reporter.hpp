@@ -2,22 +2,34 @@
 /// The human-readable report: one verdict per file, details on failure,
 /// `N passed, N failed` last.
 
+#include "reporter.hpp"
 #include "runner.hpp"
 
 #include <ostream>
 
 namespace scout {
 
-class TextReporter
+/// How much the text report says, and how.
+struct TextStyle
+{
+    bool verbose = false;  ///< -v: per-block detail, notes, debug output of passing files
+    bool quiet = false;    ///< -q: failures only (and the last line)
+    bool trace = false;    ///< --trace: every host call of every block
+    bool colour = false;   ///< ANSI colours (a terminal, and NO_COLOR unset)
+};
+
+class TextReporter : public Reporter
 {
 public:
-    TextReporter(std::ostream& out, bool verbose) : out_(out), verbose_(verbose) {}
+    TextReporter(std::ostream& out, bool verbose) : out_(out) { style_.verbose = verbose; }
+    TextReporter(std::ostream& out, const TextStyle& style) : out_(out), style_(style) {}
 
     /// Prints one file's verdict, and its details when it failed or -v is on.
-    void file(const FileResult& result);
+    void file(const FileResult& result) override;
 
     /// Prints the last line, `N passed, N failed` (errors count as failed).
     void summary();
+    void end() override { summary(); }
 
     size_t passed() const { return passed_; }
     size_t failed() const { return failed_; }
@@ -25,9 +37,10 @@ public:
 
 private:
     void block_details(const FileResult& result, const BlockResult& block, bool with_debug);
+    std::string paint(const char* colour, const std::string& text) const;
 
     std::ostream& out_;
-    bool verbose_;
+    TextStyle style_;
     size_t passed_ = 0;
     size_t failed_ = 0;  ///< includes errors
     size_t errors_ = 0;

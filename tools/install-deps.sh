@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   # libraries (binaryen: libbinaryen.so; its C++ headers are fetched from the
   # Debian source package by tools/fetch-binaryen-source.sh)
-  binaryen libyaml-cpp-dev libcli11-dev libssl-dev libgtest-dev libgmock-dev
+  binaryen libyaml-cpp-dev libcli11-dev libssl-dev libcrypto++-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   # example execution scripts: WAT and C to wasm
   wabt clang lld
   # tests, and unpacking the Binaryen source package
