@@ -5,6 +5,7 @@
 
 #include "eei.hpp"
 #include "errors.hpp"
+#include "large_stack.hpp"
 #include "trap.hpp"
 
 #include <ir/iteration.h>
@@ -18,6 +19,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <unordered_map>
 
@@ -110,6 +112,9 @@ ModuleInterface describe(wasm::Module& module)
 /// becomes one line of ours instead of text on the terminal.
 std::string validation_errors(wasm::Module& module)
 {
+    // std::cerr is process-wide: one capture at a time (scout run -j).
+    static std::mutex cerr_mutex;
+    const std::lock_guard<std::mutex> lock(cerr_mutex);
     std::ostringstream captured;
     auto* old = std::cerr.rdbuf(captured.rdbuf());
     bool valid = false;
@@ -137,10 +142,38 @@ std::string validation_errors(wasm::Module& module)
 
 /// Binds one block's execution to Binaryen's interpreter: owns the instance's
 /// linear memory and tables, and forwards imports to the EEI.
-using Bindings = std::unordered_map<const wasm::Function*, ImportBinding>;
-using LinkedInstances = std::map<wasm::Name, std::shared_ptr<wasm::ModuleRunner>>;
+/// Binaryen's interpreter recurses natively once per nested expression (and
+/// per call). Its expression-depth limit is off in wasm::ModuleRunner, so a
+/// deeply nested but valid function could overflow the C++ stack. ScoutRunner
+/// is ModuleRunner with that limit on, and runs on a thread whose stack fits it
+/// (run_on_large_stack): measured here, a nesting level takes about 550 bytes
+/// of stack, so 100,000 levels need about 55 MB of the 256 MB given.
+constexpr wasm::Index max_interpreter_depth = 100'000;
+constexpr size_t interpreter_stack_bytes = size_t{256} << 20;
 
-class BlockHost final : public wasm::ModuleRunner::ExternalInterface
+class ScoutRunner : public wasm::ModuleRunnerBase<ScoutRunner>
+{
+public:
+    ScoutRunner(wasm::Module& module, ExternalInterface* host,
+                std::map<wasm::Name, std::shared_ptr<ScoutRunner>> linked)
+      : ModuleRunnerBase(module, host, std::move(linked))
+    {}
+
+    /// Runs the start function, with the depth limit on. ParsedModule moves the
+    /// start function out of the module, so that the base constructor (which
+    /// runs it before a derived class can set anything) does not.
+    void start(wasm::Name start_function)
+    {
+        ExpressionRunner<ScoutRunner>::maxDepth = max_interpreter_depth;
+        if (start_function.is())
+            callFunction(start_function, {});
+    }
+};
+
+using Bindings = std::unordered_map<const wasm::Function*, ImportBinding>;
+using LinkedInstances = std::map<wasm::Name, std::shared_ptr<ScoutRunner>>;
+
+class BlockHost final : public wasm::ModuleRunnerBase<ScoutRunner>::ExternalInterface
 {
 public:
     /// `linked`: the block's library instances, for imports bound to them.
@@ -155,7 +188,7 @@ public:
       , memory_owner_(memory_owner ? memory_owner : this)
     {}
 
-    void init(wasm::Module& module, wasm::ModuleRunner&) override
+    void init(wasm::Module& module, ScoutRunner&) override
     {
         if (module.memory.exists && !module.memory.imported())
             memory_.resize(module.memory.initial * page_size);
@@ -200,7 +233,7 @@ public:
                              wasm::HeapType sig,
                              wasm::Literals& arguments,
                              wasm::Type results,
-                             wasm::ModuleRunner& instance) override
+                             ScoutRunner& instance) override
     {
         const auto it = tables_.find(table_name);
         if (it == tables_.end())
@@ -267,7 +300,15 @@ public:
         throw Trap(TrapKind::wasm, why);
     }
 
-    void hostLimit(const char* why) override { throw Trap(TrapKind::resource, why); }
+    void hostLimit(const char* why) override
+    {
+        if (std::strcmp(why, "interpreter recursion limit") == 0)
+            throw Trap(TrapKind::resource,
+                       "interpreter recursion limit: more than " +
+                           std::to_string(max_interpreter_depth) +
+                           " nested expressions and calls");
+        throw Trap(TrapKind::resource, why);
+    }
 
     void throwException(const wasm::WasmException&) override
     {
@@ -323,6 +364,7 @@ struct ParsedModule
     wasm::Module module;
     ModuleInterface interface;
     Bindings bindings;
+    wasm::Name start;  ///< moved out of `module`: ScoutRunner::start runs it
 
     ParsedModule(const Bytes& wasm_bytes, uint64_t max_memory_bytes, uint32_t max_pages)
     {
@@ -348,6 +390,8 @@ struct ParsedModule
             throw LoadError("memory declares " + std::to_string(module.memory.initial) +
                             " initial pages, more than the limit of " + std::to_string(max_pages));
         interface = describe(module);
+        start = module.start;
+        module.start = wasm::Name();
     }
 
     /// Records how each imported function is bound (in import order, as
@@ -394,6 +438,12 @@ public:
 
     void run(BlockContext& block) override
     {
+        run_on_large_stack(interpreter_stack_bytes, [&] { run_block(block); });
+    }
+
+private:
+    void run_block(BlockContext& block)
+    {
         // Libraries first, each a fresh instance with its own host; then the
         // script, linked to them.
         const auto start = std::chrono::steady_clock::now();
@@ -403,8 +453,10 @@ public:
         {
             library_hosts.push_back(
                 std::make_unique<BlockHost>(block, lib.parsed->bindings, max_memory_bytes_));
-            linked[lib.name] =
-                std::make_shared<wasm::ModuleRunner>(lib.parsed->module, library_hosts.back().get());
+            auto runner = std::make_shared<ScoutRunner>(lib.parsed->module,
+                                                        library_hosts.back().get(), LinkedInstances{});
+            runner->start(lib.parsed->start);
+            linked[lib.name] = std::move(runner);
         }
         BlockHost* memory_owner = nullptr;
         if (script_->module.memory.imported())
@@ -413,13 +465,13 @@ public:
                     memory_owner = library_hosts[i].get();
         BlockHost host(block, script_->bindings, max_memory_bytes_, &linked, memory_owner);
         // The constructor instantiates: globals, tables, data segments, start.
-        wasm::ModuleRunner instance(script_->module, &host, linked);
+        ScoutRunner instance(script_->module, &host, linked);
+        instance.start(script_->start);
         block.instantiate_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         instance.callExport(wasm::Name("main"));
     }
 
-private:
     struct Library
     {
         wasm::Name name;

@@ -19,8 +19,12 @@ int nibble(char c) noexcept
 // message needs; the loop is a dozen lines.
 std::optional<Bytes> decode_hex(std::string_view text, std::string* error)
 {
+    size_t prefix = 0;  // positions in messages count from the start, 0x included
     if (text.size() >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+    {
         text.remove_prefix(2);
+        prefix = 2;
+    }
     if (text.size() % 2 != 0)
     {
         if (error)
@@ -40,7 +44,8 @@ std::optional<Bytes> decode_hex(std::string_view text, std::string* error)
                 const char c = text[pos];
                 std::string shown = (c >= 0x20 && c < 0x7f) ? std::string{'\'', c, '\''} :
                                                               "byte " + std::to_string(uint8_t(c));
-                *error = "invalid hex character " + shown + " at position " + std::to_string(pos);
+                *error = "invalid hex character " + shown + " at position " +
+                         std::to_string(prefix + pos);
             }
             return std::nullopt;
         }

@@ -39,6 +39,7 @@ public:
         if (!root.IsMap())
             fail(root, "expected a map at the top level with keys beacon_state, shard_pre_state, "
                        "shard_blocks, shard_post_state");
+        expect_map(root, "the top level");
 
         for (const auto& kv : root)
         {
@@ -79,7 +80,7 @@ public:
 
         v.pre_states = states(root, "shard_pre_state", v.scripts.size());
 
-        const auto blocks = required(root, "shard_blocks", "the top level");
+        const auto blocks = required(root, "shard_blocks", "the top level", true);
         if (!blocks.IsNull())
         {
             expect_sequence(blocks, "shard_blocks");
@@ -130,11 +131,20 @@ private:
         return InputError(file_.string(), line_of(node), message).located();
     }
 
-    YAML::Node required(const YAML::Node& map, const char* key, const std::string& where) const
+    /// The value of `key`; an error when the key is missing or, unless
+    /// `allow_null`, has no value. Errors about an empty value name the key's
+    /// line: yaml-cpp places an empty value at the next token, which may be
+    /// lines further on.
+    YAML::Node required(const YAML::Node& map, const char* key, const std::string& where,
+                        bool allow_null = false) const
     {
         const YAML::Node n = map[key];
         if (!n)
             fail(map, "missing key '" + std::string(key) + "' in " + where);
+        if (n.IsNull() && !allow_null)
+            for (const auto& kv : map)
+                if (kv.first.Scalar() == key)
+                    fail(kv.first, "key '" + std::string(key) + "' in " + where + " has no value");
         return n;
     }
 
@@ -142,6 +152,12 @@ private:
     {
         if (!n.IsMap())
             fail(n, what + " must be a map, found " + kind(n));
+        // yaml-cpp keeps the first of two equal keys and drops the second
+        // silently; a vector with both is ambiguous, so it is an error.
+        std::set<std::string> keys;
+        for (const auto& kv : n)
+            if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second)
+                fail(kv.first, "duplicate key '" + kv.first.Scalar() + "' in " + what);
     }
 
     void expect_sequence(const YAML::Node& n, const std::string& what) const
@@ -287,7 +303,7 @@ private:
             fail(env, "shard block env " + std::to_string(b.env) + " is out of range: there " +
                           (script_count == 1 ? "is " : "are ") +
                           count(script_count, "execution script"));
-        b.data = hex(required(n, "data", "shard block"), "shard block data", true);
+        b.data = hex(required(n, "data", "shard block", true), "shard block data", true);
         return b;
     }
 
