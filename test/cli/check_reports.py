@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""End-to-end checks of scout run's reports and modes that need more than a
+regular expression: parsing XML and JSON, comparing runs, rewriting files.
+
+Usage: check_reports.py SCENARIO SCOUT REPO_ROOT
+Scenarios: junit, json, tap, parallel, shard, filter, update, update_refuses,
+           quiet, trace, bench, no_colour.
+Exit 0 when the scenario holds; otherwise prints why and exits 1.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+
+SCOUT, ROOT = sys.argv[2], sys.argv[3]
+V = os.path.join(ROOT, "test-vectors")
+
+
+def run(*args, cwd=ROOT, env=None):
+    p = subprocess.run([SCOUT, *args], cwd=cwd, capture_output=True, text=True, env=env,
+                       timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(condition, message, *context):
+    if not condition:
+        print("FAIL:", message)
+        for c in context:
+            print(c)
+        sys.exit(1)
+
+
+def all_vectors():
+    """Every vector under test-vectors/, as scout discovers them (sorted)."""
+    found = []
+    for d, _, files in os.walk(V):
+        for f in files:
+            if f.endswith((".yaml", ".yml")):
+                found.append(os.path.join(d, f))
+    return sorted(found)
+
+
+def verdict_lines(out):
+    return [l for l in out.splitlines() if re.match(r"^(PASS|FAIL|ERROR) ", l)]
+
+
+def junit():
+    fd, path = tempfile.mkstemp(suffix=".xml")
+    os.close(fd)
+    rc, out, err = run("run", "--format", "junit", "--output", path, "test-vectors")
+    check(rc == 2, "exit code %d, expected 2 (the invalid vectors)" % rc, out, err)
+    tree = ET.parse(path)  # raises on malformed XML
+    suites = tree.getroot()
+    check(suites.tag == "testsuites", "root element is %s" % suites.tag)
+    suite = suites.find("testsuite")
+    cases = suite.findall("testcase")
+    n = len(all_vectors())
+    failures = sum(1 for c in cases if c.find("failure") is not None)
+    errors = sum(1 for c in cases if c.find("error") is not None)
+    passed = sum(1 for c in cases if c.find("failure") is None and c.find("error") is None)
+    check(len(cases) == n, "%d testcases, expected %d" % (len(cases), n))
+    for el in (suites, suite):
+        check(int(el.get("tests")) == n, "tests=%s, expected %d" % (el.get("tests"), n))
+        check(int(el.get("failures")) == failures, "failures attribute %s != %d" % (el.get("failures"), failures))
+        check(int(el.get("errors")) == errors, "errors attribute %s != %d" % (el.get("errors"), errors))
+    # The text report went to the terminal alongside, with the same counts.
+    last = out.strip().splitlines()[-1]
+    check(last == "%d passed, %d failed" % (passed, failures + errors), "terminal summary %r" % last)
+    check(failures == 9 and errors >= 11, "failures=%d errors=%d" % (failures, errors))
+    wrong = [c for c in cases if c.get("name").endswith("failing/wrong_root.yaml")][0]
+    msg = wrong.find("failure").get("message")
+    check("env 1: post-state root mismatch" in msg, "failure message %r" % msg)
+    check("print32: 50" in (wrong.findtext("system-out") or ""), "debug output missing from system-out")
+    check(float(wrong.get("time")) > 0, "no time on a testcase")
+    os.unlink(path)
+
+
+def json_report():
+    import jsonschema  # Debian's python3-jsonschema
+    rc, out, err = run("run", "--format", "json", "--trace", "test-vectors")
+    check(rc == 2, "exit code %d" % rc, err)
+    doc = json.loads(out)  # stdout holds the JSON alone
+    with open(os.path.join(ROOT, "docs", "report-schema.json")) as f:
+        schema = json.load(f)
+    jsonschema.validate(doc, schema)
+    files = {f["file"]: f for f in doc["files"]}
+    check(len(files) == len(all_vectors()), "%d files in the report" % len(files))
+    dep = files["test-vectors/deposits.yaml"]
+    check(dep["status"] == "passed", "deposits.yaml not passed")
+    per_block = [len(b["deposits"]) for b in dep["blocks"]]
+    check(per_block == [0, 0, 1, 0, 3], "deposits per block %r" % per_block)
+    check(dep["blocks"][2]["deposits"][0]["amount"] == 32000000000, "deposit amount")
+    check(any(c["function"] == "eth2.pushNewDeposit" for c in dep["blocks"][2]["host_calls"]),
+          "no traced pushNewDeposit")
+    trap = files["test-vectors/failing/trap_unreachable.yaml"]["blocks"][-1]["trap"]
+    check(trap == {"kind": "wasm", "message": "unreachable"}, "trap %r" % trap)
+    wrong = files["test-vectors/failing/wrong_root.yaml"]["root_mismatches"]
+    check(wrong[0]["env"] == 1 and wrong[0]["expected"].startswith("0x8cb3"), "mismatch %r" % wrong)
+    check(doc["summary"]["errors"] >= 11, "summary %r" % doc["summary"])
+    # A document that breaks the schema is rejected: the check can fail.
+    broken = json.loads(out)
+    broken["files"][0]["status"] = "fine"
+    try:
+        jsonschema.validate(broken, schema)
+        check(False, "the schema accepted status 'fine'")
+    except jsonschema.ValidationError:
+        pass
+
+
+def tap():
+    rc, out, err = run("run", "--format", "tap", "test-vectors/failing", "test-vectors/helloworld.yaml")
+    check(rc == 1, "exit code %d" % rc, out, err)
+    lines = out.splitlines()
+    check(lines[0] == "TAP version 13", "first line %r" % lines[0])
+    n = len(all_vectors_in("failing")) + 1
+    check(lines[1] == "1..%d" % n, "plan %r" % lines[1])
+    oks = [l for l in lines if re.match(r"^(not )?ok \d+ - ", l)]
+    check(len(oks) == n, "%d test points" % len(oks))
+    check(sum(1 for l in oks if l.startswith("ok ")) == 1, "one ok expected", out)
+
+
+def all_vectors_in(sub):
+    return [f for f in all_vectors() if os.sep + sub + os.sep in f]
+
+
+def parallel():
+    serial = run("run", "-j", "1", "-v", "test-vectors")
+    for jobs in ("2", "4", "16"):
+        par = run("run", "-j", jobs, "-v", "test-vectors")
+        check(par[0] == serial[0], "-j %s exit %d != %d" % (jobs, par[0], serial[0]))
+        strip = lambda s: re.sub(r"[0-9.]+ ms", "T ms", s).replace("-j " + jobs, "-j N").replace("-j 1", "-j N")
+        check(strip(par[1]) == strip(serial[1]), "-j %s output differs from -j 1" % jobs)
+
+
+def shard():
+    full = verdict_lines(run("run", "-j", "1", "test-vectors")[1])
+    for n in (1, 2, 3, 7):
+        seen = []
+        for k in range(1, n + 1):
+            rc, out, _ = run("run", "--shard", "%d/%d" % (k, n), "test-vectors")
+            seen += verdict_lines(out)
+        check(sorted(seen) == sorted(full), "%d shards do not cover the suite exactly once" % n,
+              "\n".join(sorted(seen)))
+    rc, out, err = run("run", "--shard", "3/2", "test-vectors")
+    check(rc == 2 and "K/N" in err, "--shard 3/2 accepted", out, err)
+
+
+def filter_():
+    rc, out, _ = run("run", "--filter", "deposit", "test-vectors")
+    names = [l.split()[1] for l in verdict_lines(out)]
+    check(names and all("deposit" in n for n in names), "filter kept %r" % names)
+    rc, out, _ = run("run", "--filter", "*/failing/wrong_*.yaml", "test-vectors")
+    names = [l.split()[1] for l in verdict_lines(out)]
+    check(len(names) == 1 and names[0].endswith("wrong_root.yaml") or
+          all(re.search(r"failing/wrong_", n) for n in names), "glob filter kept %r" % names)
+    rc, out, err = run("run", "--filter", "no-such-vector", "test-vectors")
+    check(rc == 2 and "matches none" in err, "empty filter", out, err)
+
+
+def update():
+    tmp = tempfile.mkdtemp()
+    try:
+        shutil.copytree(os.path.join(ROOT, "scripts", "bin"), os.path.join(tmp, "scripts", "bin"))
+        os.makedirs(os.path.join(tmp, "v"))
+        src = os.path.join(V, "failing", "wrong_root.yaml")
+        dst = os.path.join(tmp, "v", "wrong_root.yaml")
+        text = open(src).read().replace("../../scripts/bin", "../scripts/bin")
+        text = "# a comment that must survive\n" + text + "extra_key: kept  # trailing comment\n"
+        open(dst, "w").write(text)
+        rc, out, _ = run("run", dst)
+        check(rc == 1, "the copy should fail before --update", out)
+        rc, out, err = run("run", "--update", dst)
+        check(rc == 0, "--update exit %d" % rc, out, err)
+        check("UPDATED" in out and "env 1 post-state root" in out, "no change reported", out)
+        new = open(dst).read()
+        old_lines, new_lines = text.splitlines(), new.splitlines()
+        check(len(old_lines) == len(new_lines), "line count changed")
+        diff = [(a, b) for a, b in zip(old_lines, new_lines) if a != b]
+        check(len(diff) == 1 and "8cb3aa8a" in diff[0][0] and "73b3aa8a" in diff[0][1],
+              "more than the wrong root changed: %r" % diff)
+        rc, out, _ = run("run", dst)
+        check(rc == 0, "the updated file does not pass", out)
+        # Deposits: a file expecting a wrong deposit list gets a new section.
+        src = os.path.join(V, "failing", "extra_expected_deposit.yaml")
+        dst = os.path.join(tmp, "v", "extra.yaml")
+        text = open(src).read().replace("../../scripts/bin", "../scripts/bin")
+        open(dst, "w").write(text)
+        rc, out, err = run("run", "--update", dst)
+        check(rc == 0 and "deposit_receipts: 2 expected -> 1 actual" in out, "deposit update", out, err)
+        new = open(dst).read()
+        check(new.split("deposit_receipts:")[0] == text.split("deposit_receipts:")[0],
+              "text before deposit_receipts changed")
+        check(run("run", dst)[0] == 0, "updated deposits do not pass")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def update_refuses():
+    tmp = tempfile.mkdtemp()
+    try:
+        shutil.copytree(os.path.join(ROOT, "scripts", "bin"), os.path.join(tmp, "scripts", "bin"))
+        os.makedirs(os.path.join(tmp, "v"))
+        src = os.path.join(V, "failing", "trap_unreachable.yaml")
+        dst = os.path.join(tmp, "v", "t.yaml")
+        text = open(src).read().replace("../../scripts/bin", "../scripts/bin")
+        open(dst, "w").write(text)
+        rc, out, _ = run("run", "--update", dst)
+        check(rc == 1 and "NOT UPDATED" in out and "trapped" in out, "trap not refused", out)
+        check(open(dst).read() == text, "a trapped vector was rewritten")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def quiet():
+    rc, out, _ = run("run", "-q", "test-vectors/helloworld.yaml", "test-vectors/failing/wrong_root.yaml")
+    check(rc == 1, "exit %d" % rc)
+    check("PASS" not in out and "FAIL" in out, "-q printed passes", out)
+    check(out.strip().splitlines()[-1] == "1 passed, 1 failed", "summary", out)
+
+
+def trace():
+    rc, out, _ = run("run", "--trace", "test-vectors/accumulator.yaml")
+    check(rc == 0, "exit %d" % rc)
+    copies = re.findall(r"host eth2\.blockDataCopy\((\d+), (\d+), (\d+)\) wrote \[(\d+), (\d+)\)", out)
+    check(copies, "no traced blockDataCopy", out)
+    check(any(int(off) > 0 for _, off, _, _, _ in copies), "no copy with an offset traced")
+    for ptr, off, length, b, e in copies:
+        check(int(b) == int(ptr) and int(e) == int(ptr) + int(length), "range does not match args")
+    check(re.search(r"host eth2\.blockDataSize\(\) -> \d+", out), "no result traced", out)
+
+
+def bench():
+    fd, path = tempfile.mkstemp(suffix=".csv")
+    os.close(fd)
+    rc, out, err = run("bench", "--repeat", "3", "--csv", path, "test-vectors/helloworld.yaml",
+                       "test-vectors/accumulator.yaml")
+    check(rc == 0, "exit %d" % rc, out, err)
+    rows = open(path).read().strip().splitlines()
+    check(rows[0] == "engine,bench_name,parse_time,exec_time", "header %r" % rows[0])
+    check(len(rows) == 1 + 2 * 3, "%d CSV rows" % len(rows))
+    for r in rows[1:]:
+        engine, name, parse, ex = r.split(",")
+        check(engine == "binaryen" and name in ("helloworld", "accumulator"), "row %r" % r)
+        check(float(parse) > 0 and float(ex) > 0, "times in %r" % r)
+    check(re.search(r"accumulator\.yaml\s+[0-9.]+ / [0-9.]+ / [0-9.]+", out), "table", out)
+    os.unlink(path)
+
+
+def no_colour():
+    rc, out, _ = run("run", "test-vectors/helloworld.yaml", "test-vectors/failing/wrong_root.yaml")
+    check("\x1b[" not in out, "colour codes written to a pipe")
+    # Under a pseudo-terminal colour appears, unless NO_COLOR is set.
+    if shutil.which("script") is None:
+        return
+    cmd = "%s run %s" % (SCOUT, os.path.join(V, "helloworld.yaml"))
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    p = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True, env=env)
+    check("\x1b[32mPASS" in p.stdout, "no colour on a terminal", repr(p.stdout))
+    env["NO_COLOR"] = "1"
+    p = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True, env=env)
+    check("\x1b[32m" not in p.stdout, "colour despite NO_COLOR", repr(p.stdout))
+
+
+SCENARIOS = {"junit": junit, "json": json_report, "tap": tap, "parallel": parallel, "shard": shard,
+             "filter": filter_, "update": update, "update_refuses": update_refuses,
+             "quiet": quiet, "trace": trace, "bench": bench, "no_colour": no_colour}
+
+if __name__ == "__main__":
+    SCENARIOS[sys.argv[1]]()
