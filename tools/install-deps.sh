@@ -12,7 +12,7 @@ packages=(
   # example execution scripts: WAT and C to wasm
   wabt clang lld
   # tests, and unpacking the Binaryen source package
-  python3 xz-utils patch ca-certificates
+  python3 python3-jsonschema xz-utils patch ca-certificates bsdutils
 )
 
 missing=()
