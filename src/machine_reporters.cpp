@@ -1,6 +1,7 @@
 /// JSON (docs/report-schema.json), JUnit XML and TAP 13 reporters.
 
 #include "hex.hpp"
+#include "result_json.hpp"
 #include "reporter.hpp"
 #include "text_reporter.hpp"
 
@@ -39,117 +40,6 @@ namespace {
 
 using nlohmann::json;
 
-const char* status_name(FileStatus s)
-{
-    switch (s)
-    {
-    case FileStatus::passed:
-        return "passed";
-    case FileStatus::failed:
-        return "failed";
-    default:
-        return "error";
-    }
-}
-
-std::string hex0x(const Bytes32& r)
-{
-    return "0x" + to_hex(r);
-}
-
-json deposit_json(const Deposit& d)
-{
-    return {{"pubkey", "0x" + to_hex(d.pubkey)},
-            {"withdrawal_credentials", "0x" + to_hex(d.withdrawal_credentials)},
-            {"amount", d.amount},
-            {"signature", "0x" + to_hex(d.signature)}};
-}
-
-json deposits_json(std::vector<Deposit>::const_iterator begin, std::vector<Deposit>::const_iterator end)
-{
-    json out = json::array();
-    for (auto it = begin; it != end; ++it)
-        out.push_back(deposit_json(*it));
-    return out;
-}
-
-json host_call_json(const HostCallRecord& c)
-{
-    json args = json::array();
-    for (size_t i = 0; i < c.args.size(); ++i)
-        args.push_back(c.param_types[i] == ValType::i64 ? c.args[i].i64() : c.args[i].i32());
-    json accesses = json::array();
-    for (const auto& a : c.accesses)
-        accesses.push_back({{"ptr", a.ptr}, {"length", a.length}, {"access", a.write ? "write" : "read"}});
-    json out = {{"function", c.function}, {"args", args}, {"memory", accesses}};
-    if (c.result)
-        out["result"] = c.result_type == ValType::i64 ? c.result->i64() : c.result->i32();
-    if (!c.trap.empty())
-        out["trap"] = c.trap;
-    return out;
-}
-
-json file_json(const FileResult& r)
-{
-    json f = {{"file", r.file.string()}, {"status", status_name(r.status)},
-              {"time_seconds", file_seconds(r)}};
-    if (r.status == FileStatus::error)
-    {
-        f["error"] = r.error;
-        return f;
-    }
-    f["load_seconds"] = r.load_seconds;
-    f["notes"] = r.notes;
-    if (r.uses_bignum)
-        f["field"] = to_string(r.field);
-    f["blocks_total"] = r.blocks_total;
-    json blocks = json::array();
-    size_t deposit_offset = 0;
-    for (const auto& b : r.blocks)
-    {
-        json block = {{"index", b.index},
-                      {"line", b.line},
-                      {"env", b.env},
-                      {"script", b.script},
-                      {"pre_state", hex0x(b.pre_state)},
-                      {"post_state", hex0x(b.post_state)},
-                      {"post_state_saved", b.post_state_saved},
-                      {"ticks_used", b.ticks_used},
-                      {"instantiate_seconds", b.instantiate_seconds},
-                      {"execute_seconds", b.execute_seconds},
-                      {"debug_output", b.debug_output},
-                      {"debug_dropped", b.debug_dropped}};
-        // A trapped block's deposits never reach actual_deposits.
-        if (!b.trap)
-        {
-            const auto begin = r.actual_deposits.begin() + static_cast<long>(deposit_offset);
-            block["deposits"] = deposits_json(begin, begin + static_cast<long>(b.deposits));
-            deposit_offset += b.deposits;
-        }
-        else
-            block["deposits"] = json::array();
-        block["trap"] = b.trap ? json{{"kind", to_string(b.trap->kind)}, {"message", b.trap->message}} :
-                                 json(nullptr);
-        if (!b.host_calls.empty())
-        {
-            json calls = json::array();
-            for (const auto& c : b.host_calls)
-                calls.push_back(host_call_json(c));
-            block["host_calls"] = calls;
-        }
-        blocks.push_back(block);
-    }
-    f["blocks"] = blocks;
-    json mismatches = json::array();
-    for (const auto& m : r.root_mismatches)
-        mismatches.push_back({{"env", m.env}, {"expected", hex0x(m.expected)}, {"actual", hex0x(m.actual)}});
-    f["root_mismatches"] = mismatches;
-    f["deposits_match"] = r.deposits_match;
-    f["expected_deposits"] = deposits_json(r.expected_deposits.begin(), r.expected_deposits.end());
-    f["actual_deposits"] = deposits_json(r.actual_deposits.begin(), r.actual_deposits.end());
-    return f;
-}
-
 class JsonReporter final : public Reporter
 {
 public:
@@ -157,7 +47,7 @@ public:
     void file(const FileResult& r) override
     {
         totals_.add(r);
-        files_.push_back(file_json(r));
+        files_.push_back(file_result_to_json(r));
     }
     void end() override
     {
@@ -310,7 +200,7 @@ public:
         out_ << (ok ? "ok " : "not ok ") << n_ << " - " << r.file.string() << "\n";
         if (ok)
             return;
-        out_ << "  ---\n  status: " << status_name(r.status) << "\n  message: |\n";
+        out_ << "  ---\n  status: " << to_string(r.status) << "\n  message: |\n";
         std::istringstream lines(r.status == FileStatus::error ? r.error : details(r));
         std::string line;
         while (std::getline(lines, line))

@@ -7,6 +7,7 @@
 #include "engine.hpp"
 #include "errors.hpp"
 #include "inspect.hpp"
+#include "isolation.hpp"
 #include "reporter.hpp"
 #include "runner.hpp"
 #include "suite.hpp"
@@ -71,6 +72,15 @@ struct EngineOptions
         l.max_memory_pages = max_memory_pages;
         return l;
     }
+    /// The same options, as arguments for a worker process.
+    std::vector<std::string> as_arguments() const
+    {
+        std::vector<std::string> a = {"--engine", engine, "--ticks", std::to_string(ticks),
+                                      "--max-memory-pages", std::to_string(max_memory_pages)};
+        if (!field.empty())
+            a.insert(a.end(), {"--field", field});
+        return a;
+    }
     scout::RunOptions run_options() const
     {
         scout::RunOptions o;
@@ -94,6 +104,8 @@ struct RunCommand
     bool quiet = false;
     bool trace = false;
     bool update = false;
+    bool isolate = true;
+    double timeout = 60;
 };
 
 bool colour_wanted(int fd)
@@ -204,10 +216,21 @@ int run(const RunCommand& cmd)
             r->file(result);
     };
 
-    auto options = cmd.engine.run_options();
-    options.trace = cmd.trace;
-    scout::run_suite(files, cmd.engine.engine, cmd.engine.limits(), options, cmd.jobs, report,
-                     progress);
+    scout::SuiteConfig config;
+    config.engine = cmd.engine.engine;
+    config.limits = cmd.engine.limits();
+    config.options = cmd.engine.run_options();
+    config.options.trace = cmd.trace;
+    if (cmd.isolate)
+    {
+        scout::IsolationOptions isolation;
+        isolation.worker_arguments = cmd.engine.as_arguments();
+        if (cmd.trace)
+            isolation.worker_arguments.push_back("--trace");
+        isolation.timeout_seconds = cmd.timeout;
+        config.isolation = isolation;
+    }
+    scout::run_suite(files, config, cmd.jobs, report, progress);
     if (progress_line)
         std::cout << "\r\x1b[K";
     for (auto& r : reporters)
@@ -267,6 +290,27 @@ int main(int argc, char** argv)
                       "Rewrite failing vectors' expected post-state roots and deposit receipts "
                       "with the actual results (refused for a block that trapped)");
 
+    run_app->add_flag("--isolate,!--no-isolate", cmd.isolate,
+                      "Run each file in its own worker process (default), so a crash, an abort "
+                      "or a hang in one file cannot lose the others' results; --no-isolate "
+                      "runs in this process (no --timeout then)");
+    run_app->add_option("--timeout", cmd.timeout,
+                        "Wall-clock limit in seconds for loading a file and for each block; "
+                        "the worker is killed and the block reported as timed out")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+
+    // The other end of --isolate: runs one file, writes the protocol of
+    // isolation.hpp to stdout. Not for people.
+    std::string worker_file;
+    EngineOptions worker_engine;
+    bool worker_trace = false;
+    auto* worker_app = app.add_subcommand("worker", "");
+    worker_app->group("");
+    worker_app->add_option("file", worker_file)->required();
+    worker_engine.add_to(*worker_app);
+    worker_app->add_flag("--trace", worker_trace);
+
     std::vector<std::string> inspect_files;
     auto* inspect_app = app.add_subcommand(
         "inspect", "Describe wasm modules: size, SHA-256, imports and how the EEI binds them, "
@@ -322,6 +366,13 @@ int main(int argc, char** argv)
                 worst = std::max(worst, scout::inspect_module_file(inspect_files[i], *engine, std::cout));
             }
             return worst;
+        }
+        if (worker_app->parsed())
+        {
+            auto options = worker_engine.run_options();
+            options.trace = worker_trace;
+            return scout::run_worker(worker_file, options, worker_engine.engine,
+                                     worker_engine.limits(), std::cout);
         }
         if (bench_app->parsed())
         {

@@ -132,6 +132,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         br.script = vector.scripts[block.env].declared;
         br.pre_state = ctx.pre_state;
 
+        if (options.on_block_start)
+            options.on_block_start(br);
         const auto exec_start = Clock::now();
         try
         {

@@ -7,11 +7,14 @@
 #include "vector_model.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace scout {
+
+struct BlockResult;
 
 struct RunOptions
 {
@@ -20,6 +23,8 @@ struct RunOptions
     /// one (bignum_field); bn128 when unset.
     std::optional<FieldId> field;
     bool trace = false;  ///< record every host call (--trace)
+    /// Called before each block runs (the isolated worker reports progress).
+    std::function<void(const BlockResult& block)> on_block_start;
 };
 
 /// A trap that ended a block.
@@ -69,6 +74,7 @@ struct FileResult
     std::filesystem::path file;
     FileStatus status = FileStatus::error;
     std::string error;                  ///< for FileStatus::error: "file:line: reason"
+    std::string load_error;             ///< a failed run that never reached a block (crash, timeout)
     std::vector<std::string> notes;     ///< warnings and path resolution, for -v
     std::vector<BlockResult> blocks;    ///< blocks that ran, in order
     size_t blocks_total = 0;

@@ -8,20 +8,44 @@
 
 namespace scout {
 
-void run_suite(const std::vector<std::filesystem::path>& files, const std::string& engine_name,
-               const EngineLimits& limits, const RunOptions& options, size_t jobs,
+namespace {
+
+/// Runs files one after another, in process or in workers.
+class FileRunner
+{
+public:
+    explicit FileRunner(const SuiteConfig& config) : config_(config)
+    {
+        if (!config.isolation)
+            engine_ = make_engine(config.engine, config.limits);
+    }
+    FileResult operator()(const std::filesystem::path& file)
+    {
+        if (config_.isolation)
+            return run_vector_file_isolated(file, *config_.isolation);
+        return run_vector_file(file, *engine_, config_.options);
+    }
+
+private:
+    const SuiteConfig& config_;
+    std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace
+
+void run_suite(const std::vector<std::filesystem::path>& files, const SuiteConfig& config, size_t jobs,
                const std::function<void(const FileResult&)>& report,
                const std::function<void(size_t, const std::filesystem::path&)>& progress)
 {
     jobs = std::max<size_t>(1, std::min(jobs, files.size()));
     if (jobs == 1)
     {
-        auto engine = make_engine(engine_name, limits);
+        FileRunner run(config);
         for (size_t i = 0; i < files.size(); ++i)
         {
             if (progress)
                 progress(i, files[i]);
-            report(run_vector_file(files[i], *engine, options));
+            report(run(files[i]));
         }
         return;
     }
@@ -32,10 +56,10 @@ void run_suite(const std::vector<std::filesystem::path>& files, const std::strin
     std::atomic<size_t> next{0};
 
     auto worker = [&] {
-        auto engine = make_engine(engine_name, limits);
+        FileRunner run(config);
         for (size_t i; (i = next.fetch_add(1)) < files.size();)
         {
-            FileResult r = run_vector_file(files[i], *engine, options);
+            FileResult r = run(files[i]);
             {
                 const std::lock_guard<std::mutex> lock(mutex);
                 results[i] = std::move(r);

@@ -141,6 +141,8 @@ void TextReporter::file(const FileResult& r)
             if (note.find("unknown top-level key") != std::string::npos)
                 out_ << "  warning: " << note << "\n";
 
+    if (!r.load_error.empty())
+        out_ << "  " << r.load_error << "\n";
     for (const auto& b : r.blocks)
         block_details(r, b, style_.verbose || style_.trace || failed);
     if (const auto* t = r.trapped_block(); t && r.blocks.size() < r.blocks_total)

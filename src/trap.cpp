@@ -12,6 +12,10 @@ const char* to_string(TrapKind kind)
         return "host";
     case TrapKind::out_of_ticks:
         return "out of ticks";
+    case TrapKind::timeout:
+        return "timeout";
+    case TrapKind::crashed:
+        return "crashed";
     default:
         return "resource limit";
     }

@@ -12,6 +12,8 @@ enum class TrapKind
     host,          ///< a host function refused (bad pointer, bad length, ...)
     out_of_ticks,  ///< eth2.useTicks exceeded the block's budget
     resource,      ///< a limit of the harness (memory, call depth)
+    timeout,       ///< the block ran past its wall-clock limit (isolated runs)
+    crashed,       ///< the worker process running the block died (isolated runs)
 };
 
 const char* to_string(TrapKind kind);

@@ -1,0 +1,180 @@
+#include "isolation.hpp"
+
+#include "result_json.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace scout {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::string signal_text(int sig)
+{
+    const char* name = sigabbrev_np(sig);
+    const char* what = strsignal(sig);
+    return "signal " + std::to_string(sig) + (name ? std::string(" (SIG") + name + ")" : "") +
+           (what ? std::string(", ") + what : "");
+}
+
+/// A block (or the load) the worker said it started.
+struct Progress
+{
+    bool in_block = false;
+    BlockResult block;
+    Clock::time_point since = Clock::now();
+};
+
+FileResult failure(const std::filesystem::path& file, const Progress& p, TrapKind kind,
+                   const std::string& message)
+{
+    FileResult r;
+    r.file = file;
+    r.status = FileStatus::failed;
+    if (p.in_block)
+    {
+        BlockResult b = p.block;
+        b.trap = TrapInfo{kind, message};
+        r.blocks_total = b.index + 1;  // unknown: at least this many
+        r.blocks.push_back(std::move(b));
+    }
+    else
+        r.load_error = std::string(to_string(kind)) + " while loading: " + message;
+    return r;
+}
+
+}  // namespace
+
+FileResult run_vector_file_isolated(const std::filesystem::path& file, const IsolationOptions& options)
+{
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+
+    std::vector<std::string> args = {"scout", "worker", file.string()};
+    args.insert(args.end(), options.worker_arguments.begin(), options.worker_arguments.end());
+    std::vector<char*> argv;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+    pid_t pid = 0;
+    const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(pipe_fds[1]);
+    if (rc != 0)
+    {
+        ::close(pipe_fds[0]);
+        throw std::runtime_error(std::string("cannot start a worker process: ") + std::strerror(rc));
+    }
+
+    Progress progress;
+    std::string buffer;
+    std::optional<FileResult> result;
+    bool timed_out = false;
+    for (;;)
+    {
+        const double left = options.timeout_seconds -
+                            std::chrono::duration<double>(Clock::now() - progress.since).count();
+        if (left <= 0)
+        {
+            timed_out = true;
+            break;
+        }
+        pollfd pfd{pipe_fds[0], POLLIN, 0};
+        const int ready = ::poll(&pfd, 1, static_cast<int>(std::min(left * 1000 + 1, 60'000.0)));
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready == 0)
+            continue;  // loop re-checks the deadline
+        char chunk[65536];
+        const ssize_t n = ::read(pipe_fds[0], chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;  // EOF: the worker is done or dead
+        buffer.append(chunk, static_cast<size_t>(n));
+        for (size_t nl; (nl = buffer.find('\n')) != std::string::npos; buffer.erase(0, nl + 1))
+        {
+            const std::string line = buffer.substr(0, nl);
+            try
+            {
+                if (line.rfind("block ", 0) == 0)
+                {
+                    const auto j = nlohmann::json::parse(line.substr(6));
+                    progress.in_block = true;
+                    progress.block = BlockResult{};
+                    progress.block.index = j.at("index").get<size_t>();
+                    progress.block.line = j.at("line").get<size_t>();
+                    progress.block.env = j.at("env").get<uint32_t>();
+                    progress.block.script = j.at("script").get<std::string>();
+                    progress.since = Clock::now();
+                }
+                else if (line.rfind("result ", 0) == 0)
+                    result = file_result_from_json(nlohmann::json::parse(line.substr(7)));
+            }
+            catch (const std::exception&)
+            {
+                // A garbled line: the worker is broken; judged by how it ends.
+            }
+        }
+    }
+    ::close(pipe_fds[0]);
+    if (timed_out)
+        ::kill(pid, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    {
+    }
+
+    if (timed_out)
+        return failure(file, progress, TrapKind::timeout,
+                       "no result after " + std::to_string(static_cast<int>(options.timeout_seconds)) +
+                           " s (--timeout); the worker was killed");
+    if (WIFSIGNALED(status))
+        return failure(file, progress, TrapKind::crashed,
+                       "the worker process died with " + signal_text(WTERMSIG(status)));
+    if (result)
+        return *result;
+    return failure(file, progress, TrapKind::crashed,
+                   "the worker process exited with code " +
+                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                       " without a result");
+}
+
+int run_worker(const std::filesystem::path& file, const RunOptions& options, const std::string& engine_name,
+               const EngineLimits& limits, std::ostream& out)
+{
+    // Fault injection for the tests of isolation itself: SCOUT_WORKER_FAULT=
+    // segv|abort makes the worker die that way when block 0 starts.
+    const char* fault = std::getenv("SCOUT_WORKER_FAULT");
+    RunOptions o = options;
+    o.on_block_start = [&](const BlockResult& b) {
+        out << "block "
+            << nlohmann::json{{"index", b.index}, {"line", b.line}, {"env", b.env}, {"script", b.script}}.dump()
+            << "\n"
+            << std::flush;
+        if (fault && b.index == 0)
+            ::raise(std::strcmp(fault, "abort") == 0 ? SIGABRT : SIGSEGV);
+    };
+    auto engine = make_engine(engine_name, limits);
+    const FileResult result = run_vector_file(file, *engine, o);
+    out << "result " << file_result_to_json(result).dump() << "\n" << std::flush;
+    return 0;
+}
+
+}  // namespace scout

@@ -1,0 +1,39 @@
+#pragma once
+/// Running each vector file in a child process ("worker"), so that a crash, an
+/// abort, running out of memory or an endless loop in one file cannot take the
+/// other files' results with it.
+///
+/// The parent runs `scout worker FILE [options]` (the same binary, via
+/// /proc/self/exe), which prints one line `block <json>` before each block and
+/// `result <json>` at the end (result_json.hpp). The parent enforces a
+/// wall-clock limit per block (and for loading) by killing the worker.
+
+#include "runner.hpp"
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace scout {
+
+struct IsolationOptions
+{
+    /// Arguments the worker gets after its file: engine, ticks, field, limits.
+    std::vector<std::string> worker_arguments;
+    /// Wall-clock limit for loading a file, and for each block, in seconds.
+    double timeout_seconds = 60;
+};
+
+/// Runs one file in a worker process. Never throws for anything the worker
+/// does: a timeout is a trap of kind timeout on the running block; a worker
+/// that dies is a trap of kind crashed (with the signal) on the running block,
+/// or, while loading, a failed file whose load_error says so.
+FileResult run_vector_file_isolated(const std::filesystem::path& file, const IsolationOptions& options);
+
+/// The worker side: runs `file` and writes the protocol lines to `out`.
+/// Returns the process exit code (0 whenever a result was written).
+int run_worker(const std::filesystem::path& file, const RunOptions& options,
+               const std::string& engine, const EngineLimits& limits, std::ostream& out);
+
+}  // namespace scout
