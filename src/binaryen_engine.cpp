@@ -4,6 +4,7 @@
 #include "binaryen_engine.hpp"
 
 #include "eei.hpp"
+#include "binaryen_support.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
 #include "trap.hpp"
@@ -29,14 +30,6 @@
 
 namespace scout {
 namespace {
-
-/// The wasm features scripts may use: the MVP and the finished proposals that
-/// toolchains of the Scout era and today emit by default.
-/// (Binaryen 108 declares FeatureSet in the global namespace.)
-const ::FeatureSet script_features{::FeatureSet::MVP | ::FeatureSet::MutableGlobals |
-                                   ::FeatureSet::SignExt | ::FeatureSet::TruncSat |
-                                   ::FeatureSet::BulkMemory | ::FeatureSet::Multivalue |
-                                   ::FeatureSet::SIMD};
 
 constexpr uint64_t page_size = wasm::Memory::kPageSize;
 
@@ -108,40 +101,6 @@ ModuleInterface describe(wasm::Module& module)
     return iface;
 }
 
-/// Binaryen 108's validator reports only to std::cerr; capture it so the error
-/// becomes one line of ours instead of text on the terminal.
-std::string validation_errors(wasm::Module& module)
-{
-    // std::cerr is process-wide: one capture at a time (scout run -j).
-    static std::mutex cerr_mutex;
-    const std::lock_guard<std::mutex> lock(cerr_mutex);
-    std::ostringstream captured;
-    auto* old = std::cerr.rdbuf(captured.rdbuf());
-    bool valid = false;
-    try
-    {
-        valid = wasm::WasmValidator{}.validate(module, wasm::WasmValidator::Globally);
-    }
-    catch (...)
-    {
-        std::cerr.rdbuf(old);
-        throw;
-    }
-    std::cerr.rdbuf(old);
-    if (valid)
-        return {};
-    // First meaningful line of Binaryen's report, e.g. "[wasm-validator error
-    // in function 0] call param types must match, on ...".
-    std::istringstream lines(captured.str());
-    std::string line;
-    while (std::getline(lines, line))
-        if (line.find("error") != std::string::npos)
-            return printable(line);
-    return "invalid module";
-}
-
-/// Binds one block's execution to Binaryen's interpreter: owns the instance's
-/// linear memory and tables, and forwards imports to the EEI.
 /// Binaryen's interpreter recurses natively once per nested expression (and
 /// per call). Its expression-depth limit is off in wasm::ModuleRunner, so a
 /// deeply nested but valid function could overflow the C++ stack. ScoutRunner
@@ -155,9 +114,28 @@ class ScoutRunner : public wasm::ModuleRunnerBase<ScoutRunner>
 {
 public:
     ScoutRunner(wasm::Module& module, ExternalInterface* host,
-                std::map<wasm::Name, std::shared_ptr<ScoutRunner>> linked)
-      : ModuleRunnerBase(module, host, std::move(linked))
+                std::map<wasm::Name, std::shared_ptr<ScoutRunner>> linked, uint32_t max_call_depth)
+      : ModuleRunnerBase(module, host, std::move(linked)), max_call_depth_(max_call_depth)
     {}
+
+    // Calls nest no deeper than --max-call-depth. (Binaryen's own limit of 250
+    // is fixed; this one can only be lower.) The visitor dispatches to these
+    // through the derived type, so they wrap every call.
+    wasm::Flow visitCall(wasm::Call* curr)
+    {
+        const CallDepth guard(*this);
+        return ModuleRunnerBase::visitCall(curr);
+    }
+    wasm::Flow visitCallIndirect(wasm::CallIndirect* curr)
+    {
+        const CallDepth guard(*this);
+        return ModuleRunnerBase::visitCallIndirect(curr);
+    }
+    wasm::Flow visitCallRef(wasm::CallRef* curr)
+    {
+        const CallDepth guard(*this);
+        return ModuleRunnerBase::visitCallRef(curr);
+    }
 
     /// Runs the start function, with the depth limit on. ParsedModule moves the
     /// start function out of the module, so that the base constructor (which
@@ -168,6 +146,26 @@ public:
         if (start_function.is())
             callFunction(start_function, {});
     }
+
+private:
+    struct CallDepth
+    {
+        explicit CallDepth(ScoutRunner& r) : runner(r)
+        {
+            if (++runner.call_depth_ > runner.max_call_depth_)
+            {
+                --runner.call_depth_;
+                throw Trap(TrapKind::resource,
+                           "call stack exhausted: more than " + std::to_string(runner.max_call_depth_) +
+                               " nested calls (--max-call-depth)");
+            }
+        }
+        ~CallDepth() { --runner.call_depth_; }
+        ScoutRunner& runner;
+    };
+
+    uint32_t max_call_depth_;
+    uint32_t call_depth_ = 0;
 };
 
 using Bindings = std::unordered_map<const wasm::Function*, ImportBinding>;
@@ -368,22 +366,8 @@ struct ParsedModule
 
     ParsedModule(const Bytes& wasm_bytes, uint64_t max_memory_bytes, uint32_t max_pages)
     {
-        module.features = script_features;
-        const std::vector<char> input(wasm_bytes.begin(), wasm_bytes.end());
-        try
-        {
-            wasm::WasmBinaryBuilder parser(module, script_features, input);
-            parser.read();
-        }
-        catch (const wasm::ParseException& e)
-        {
-            throw LoadError("invalid wasm binary: " + printable(e.text));
-        }
-        catch (const wasm::MapParseException& e)
-        {
-            throw LoadError("invalid wasm binary: " + printable(e.text));
-        }
-        if (const auto error = validation_errors(module); !error.empty())
+        binaryen::parse(wasm_bytes, module);
+        if (const auto error = binaryen::validation_errors(module); !error.empty())
             throw LoadError("wasm validation failed: " + error);
         if (module.memory.exists && !module.memory.imported() &&
             module.memory.initial * page_size > max_memory_bytes)
@@ -410,6 +394,7 @@ public:
     BinaryenScript(const Bytes& wasm_bytes, const std::vector<LibraryCode>& libraries,
                    const EngineLimits& limits)
       : max_memory_bytes_(uint64_t{limits.max_memory_pages} * page_size)
+      , max_call_depth_(limits.max_call_depth)
     {
         std::vector<LibraryInterface> library_interfaces;
         for (const auto& lib : libraries)
@@ -453,8 +438,8 @@ private:
         {
             library_hosts.push_back(
                 std::make_unique<BlockHost>(block, lib.parsed->bindings, max_memory_bytes_));
-            auto runner = std::make_shared<ScoutRunner>(lib.parsed->module,
-                                                        library_hosts.back().get(), LinkedInstances{});
+            auto runner = std::make_shared<ScoutRunner>(
+                lib.parsed->module, library_hosts.back().get(), LinkedInstances{}, max_call_depth_);
             runner->start(lib.parsed->start);
             linked[lib.name] = std::move(runner);
         }
@@ -465,7 +450,7 @@ private:
                     memory_owner = library_hosts[i].get();
         BlockHost host(block, script_->bindings, max_memory_bytes_, &linked, memory_owner);
         // The constructor instantiates: globals, tables, data segments, start.
-        ScoutRunner instance(script_->module, &host, linked);
+        ScoutRunner instance(script_->module, &host, linked, max_call_depth_);
         instance.start(script_->start);
         block.instantiate_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -478,6 +463,7 @@ private:
         std::unique_ptr<ParsedModule> parsed;
     };
     uint64_t max_memory_bytes_;
+    uint32_t max_call_depth_;
     std::vector<Library> libraries_;
     std::unique_ptr<ParsedModule> script_;
 };
@@ -527,24 +513,16 @@ ModuleFacts inspect_module(const Bytes& wasm_bytes)
 {
     ModuleFacts facts;
     wasm::Module module;
-    module.features = script_features;
     try
     {
-        const std::vector<char> input(wasm_bytes.begin(), wasm_bytes.end());
-        wasm::WasmBinaryBuilder parser(module, script_features, input);
-        parser.read();
+        binaryen::parse(wasm_bytes, module);
     }
-    catch (const wasm::ParseException& e)
+    catch (const LoadError& e)
     {
-        facts.error = "invalid wasm binary: " + printable(e.text);
+        facts.error = e.what();
         return facts;
     }
-    catch (const wasm::MapParseException& e)
-    {
-        facts.error = "invalid wasm binary: " + printable(e.text);
-        return facts;
-    }
-    if (const auto error = validation_errors(module); !error.empty())
+    if (const auto error = binaryen::validation_errors(module); !error.empty())
         facts.error = "wasm validation failed: " + error;
     facts.interface = describe(module);
     facts.has_memory = module.memory.exists;

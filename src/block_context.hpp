@@ -36,6 +36,8 @@ struct BlockContext
     uint64_t tick_budget = 10'000'000;  ///< ewasm/scout's per-block budget
     FieldId field = FieldId::bn128;     ///< field of the bignum f1m_*/int_* functions
     bool trace_host_calls = false;      ///< record every host call in host_calls
+    uint64_t gas_limit = 0;             ///< per block, for metered modules (metering.useGas)
+    size_t max_deposits = 1024;         ///< per block; each deposit is 184 bytes
 
     // Outputs. A script that never calls savePostStateRoot leaves post_state at
     // 32 zero bytes, as ewasm/scout did (docs/vector-format.md).
@@ -43,6 +45,7 @@ struct BlockContext
     bool post_state_saved = false;
     std::vector<Deposit> deposits;
     uint64_t ticks_used = 0;
+    uint64_t gas_used = 0;  ///< charged by metered code
     std::vector<std::string> debug_output;  ///< debug.* lines, in order
     size_t debug_dropped = 0;               ///< lines beyond max_debug_lines
     std::vector<HostCallRecord> host_calls;  ///< with trace_host_calls, in call order

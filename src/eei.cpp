@@ -12,7 +12,8 @@ const std::vector<HostFunction>& host_functions()
     static const std::vector<HostFunction> all = [] {
         std::vector<HostFunction> v;
         for (auto group : {eei::eth2_functions(), eei::debug_functions(), eei::bignum_functions(),
-                           eei::hash_functions(), eei::assemblyscript_functions()})
+                           eei::hash_functions(), eei::assemblyscript_functions(),
+                           eei::metering_functions()})
             v.insert(v.end(), group.begin(), group.end());
         return v;
     }();

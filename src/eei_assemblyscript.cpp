@@ -72,7 +72,10 @@ void append_utf8(std::string& out, uint32_t cp)
 /// becomes U+FFFD.
 std::string utf16le_to_utf8(const uint8_t* p, uint32_t units)
 {
-    auto unit = [p](uint32_t i) { return static_cast<uint32_t>(p[2 * i] | (p[2 * i + 1] << 8)); };
+    auto unit = [p](uint32_t i) {
+        const uint8_t* at = p + size_t{2} * i;
+        return static_cast<uint32_t>(at[0] | (at[1] << 8));
+    };
     std::string out;
     for (uint32_t i = 0; i < units; ++i)
     {

@@ -58,6 +58,12 @@ Value push_new_deposit(BlockContext& block, MemoryView& memory, const Value* arg
                                        " bytes (pubkey 48, withdrawal_credentials 32, amount 8, "
                                        "signature 96), got " +
                                        std::to_string(length));
+    if (block.deposits.size() >= block.max_deposits)
+        throw Trap(TrapKind::resource, "eth2.pushNewDeposit: more than " +
+                                           std::to_string(block.max_deposits) +
+                                           " deposits in one block (" +
+                                           std::to_string(block.max_deposits * Deposit::encoded_size) +
+                                           " bytes; --max-deposits)");
     block.deposits.push_back(*deposit);
     return {};
 }

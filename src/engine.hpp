@@ -20,6 +20,8 @@ struct EngineLimits
 {
     /// Largest linear memory a script may declare or grow to, in 64 KiB pages.
     uint32_t max_memory_pages = 1024;  // 64 MiB
+    /// Deepest nesting of wasm calls (host calls included).
+    uint32_t max_call_depth = 250;
 };
 
 /// A library module (beacon_state.libraries): scripts import its exports under

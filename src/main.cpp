@@ -44,9 +44,34 @@ struct EngineOptions
     uint64_t ticks = 10'000'000;
     uint32_t max_memory_pages = scout::EngineLimits{}.max_memory_pages;
     std::string field;
+    bool meter = false;
+    std::optional<uint64_t> gas_limit;
+    std::string gas_table;
+    size_t max_block_data = scout::RunOptions{}.max_block_data;
+    size_t max_deposits = scout::RunOptions{}.max_deposits;
+    uint32_t max_call_depth = scout::EngineLimits{}.max_call_depth;
+    bool deterministic = false;
 
     void add_to(CLI::App& app)
     {
+        app.add_flag("--meter", meter,
+                     "Meter gas (docs/metering.md); vectors whose blocks expect gas are metered "
+                     "anyway");
+        app.add_option("--gas-limit", gas_limit,
+                       "Gas limit per block (implies --meter; default 10000000000)");
+        app.add_option("--max-block-data", max_block_data, "Largest block data in bytes")
+            ->capture_default_str();
+        app.add_option("--max-deposits", max_deposits, "Most deposits one block may push")
+            ->capture_default_str();
+        app.add_option("--max-call-depth", max_call_depth,
+                       "Deepest nesting of wasm calls (Binaryen's interpreter allows at most 250)")
+            ->capture_default_str()
+            ->check(CLI::Range(1u, 250u));
+        app.add_flag("--deterministic", deterministic,
+                     "Reject scripts and libraries that use floating point");
+        app.add_option("--gas-table", gas_table,
+                       "YAML map of instruction class to gas cost, over the defaults (implies "
+                       "--meter)");
         app.add_option("--engine", engine, "Engine that runs the scripts")
             ->capture_default_str()
             ->check(CLI::IsMember(scout::engine_names()));
@@ -70,6 +95,7 @@ struct EngineOptions
     {
         scout::EngineLimits l;
         l.max_memory_pages = max_memory_pages;
+        l.max_call_depth = max_call_depth;
         return l;
     }
     /// The same options, as arguments for a worker process.
@@ -79,6 +105,17 @@ struct EngineOptions
                                       "--max-memory-pages", std::to_string(max_memory_pages)};
         if (!field.empty())
             a.insert(a.end(), {"--field", field});
+        if (meter)
+            a.push_back("--meter");
+        if (gas_limit)
+            a.insert(a.end(), {"--gas-limit", std::to_string(*gas_limit)});
+        a.insert(a.end(), {"--max-block-data", std::to_string(max_block_data), "--max-deposits",
+                           std::to_string(max_deposits), "--max-call-depth",
+                           std::to_string(max_call_depth)});
+        if (deterministic)
+            a.push_back("--deterministic");
+        if (!gas_table.empty())
+            a.insert(a.end(), {"--gas-table", std::filesystem::absolute(gas_table).string()});
         return a;
     }
     scout::RunOptions run_options() const
@@ -87,6 +124,14 @@ struct EngineOptions
         o.tick_budget = ticks;
         if (!field.empty())
             o.field = scout::parse_field(field);
+        o.meter = meter || gas_limit || !gas_table.empty();
+        o.max_block_data = max_block_data;
+        o.max_deposits = max_deposits;
+        o.deterministic = deterministic;
+        if (gas_limit)
+            o.gas_limit = *gas_limit;
+        if (!gas_table.empty())
+            o.gas_table = scout::GasTable::load(gas_table);  // throws InputError
         return o;
     }
 };

@@ -94,6 +94,7 @@ json file_result_to_json(const FileResult& r)
                       {"post_state", hex0x(b.post_state)},
                       {"post_state_saved", b.post_state_saved},
                       {"ticks_used", b.ticks_used},
+                      {"gas_used", b.gas_used ? json(*b.gas_used) : json(nullptr)},
                       {"instantiate_seconds", b.instantiate_seconds},
                       {"execute_seconds", b.execute_seconds},
                       {"debug_output", b.debug_output},
@@ -123,6 +124,11 @@ json file_result_to_json(const FileResult& r)
     for (const auto& m : r.root_mismatches)
         mismatches.push_back({{"env", m.env}, {"expected", hex0x(m.expected)}, {"actual", hex0x(m.actual)}});
     f["root_mismatches"] = mismatches;
+    json gas = json::array();
+    for (const auto& g : r.gas_mismatches)
+        gas.push_back({{"block", g.block}, {"line", g.line}, {"expected", g.expected}, {"actual", g.actual}});
+    f["gas_mismatches"] = gas;
+    f["metered"] = r.metered;
     f["deposits_match"] = r.deposits_match;
     f["expected_deposits"] = deposits_json(r.expected_deposits.begin(), r.expected_deposits.end());
     f["actual_deposits"] = deposits_json(r.actual_deposits.begin(), r.actual_deposits.end());
@@ -164,7 +170,8 @@ std::vector<Deposit> deposits_from_json(const json& j)
 
 TrapKind trap_kind_from(const std::string& s)
 {
-    for (auto k : {TrapKind::wasm, TrapKind::host, TrapKind::out_of_ticks, TrapKind::resource,
+    for (auto k : {TrapKind::wasm, TrapKind::host, TrapKind::out_of_ticks, TrapKind::out_of_gas,
+                   TrapKind::resource,
                    TrapKind::timeout, TrapKind::crashed})
         if (s == to_string(k))
             return k;
@@ -208,6 +215,8 @@ FileResult file_result_from_json(const json& f)
         br.post_state_saved = b.at("post_state_saved").get<bool>();
         br.deposits = b.at("deposits").size();
         br.ticks_used = b.at("ticks_used").get<uint64_t>();
+        if (!b.at("gas_used").is_null())
+            br.gas_used = b.at("gas_used").get<uint64_t>();
         br.instantiate_seconds = b.at("instantiate_seconds").get<double>();
         br.execute_seconds = b.at("execute_seconds").get<double>();
         br.debug_output = b.at("debug_output").get<std::vector<std::string>>();
@@ -242,6 +251,10 @@ FileResult file_result_from_json(const json& f)
         r.root_mismatches.push_back({m.at("env").get<uint32_t>(),
                                      fixed_from_hex<32>(m.at("expected").get<std::string>()),
                                      fixed_from_hex<32>(m.at("actual").get<std::string>())});
+    for (const auto& g : f.at("gas_mismatches"))
+        r.gas_mismatches.push_back({g.at("block").get<size_t>(), g.at("line").get<size_t>(),
+                                    g.at("expected").get<uint64_t>(), g.at("actual").get<uint64_t>()});
+    r.metered = f.at("metered").get<bool>();
     r.deposits_match = f.at("deposits_match").get<bool>();
     r.expected_deposits = deposits_from_json(f.at("expected_deposits"));
     r.actual_deposits = deposits_from_json(f.at("actual_deposits"));

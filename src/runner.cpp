@@ -45,6 +45,20 @@ Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector
     return bytes;
 }
 
+/// --deterministic: floating point is not consensus-safe (Arwen forbids it).
+void reject_floating_point(Engine& engine, const Bytes& code, const ModuleRef& ref,
+                           const std::filesystem::path& vector_file)
+{
+    const ModuleFacts facts = engine.inspect(code);
+    if (facts.float_use_count == 0)
+        return;
+    std::string first = facts.float_uses.empty() ? "" : facts.float_uses.front();
+    const size_t more = facts.float_use_count - 1;
+    throw InputError(vector_file.string(), ref.line,
+                     ref.declared + ": uses floating point, rejected by --deterministic: " + first +
+                         (more ? " (and " + std::to_string(more) + " more)" : ""));
+}
+
 std::string origin_note(const ModuleRef& ref)
 {
     switch (ref.origin)
@@ -73,16 +87,41 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
     {
         vector = load_vector(file);
         result.notes = vector.warnings;
+        result.metered = options.meter ||
+                         std::any_of(vector.blocks.begin(), vector.blocks.end(),
+                                     [](const ShardBlock& b) { return b.expected_gas.has_value(); });
+        // Metering rewrites the module before any engine sees it.
+        for (const auto& b : vector.blocks)
+            if (b.data.size() > options.max_block_data)
+                throw InputError(file.string(), b.line,
+                                 "block data is " + std::to_string(b.data.size()) +
+                                     " bytes, more than the limit of " +
+                                     std::to_string(options.max_block_data) + " (--max-block-data)");
+        auto prepare = [&](const ModuleRef& ref) {
+            Bytes code = read_module_file(ref, file);
+            if (options.deterministic)
+                reject_floating_point(engine, code, ref, file);
+            if (!result.metered)
+                return code;
+            try
+            {
+                return meter_module(code, options.gas_table);
+            }
+            catch (const LoadError& e)
+            {
+                throw InputError(file.string(), ref.line, ref.declared + ": " + e.what());
+            }
+        };
         std::vector<LibraryCode> libraries;
         for (const auto& lib : vector.libraries)
         {
             result.notes.push_back("library '" + lib.name + "' " + origin_note(lib.module));
-            libraries.push_back({lib.name, read_module_file(lib.module, file)});
+            libraries.push_back({lib.name, prepare(lib.module)});
         }
         for (const auto& ref : vector.scripts)
         {
             result.notes.push_back("script " + origin_note(ref));
-            const Bytes code = read_module_file(ref, file);
+            const Bytes code = prepare(ref);
             try
             {
                 scripts.push_back(engine.load(code, libraries));
@@ -124,6 +163,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         ctx.tick_budget = options.tick_budget;
         ctx.field = result.field;
         ctx.trace_host_calls = options.trace;
+        ctx.gas_limit = options.gas_limit;
+        ctx.max_deposits = options.max_deposits;
 
         BlockResult br;
         br.index = i;
@@ -158,6 +199,12 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         br.post_state_saved = ctx.post_state_saved;
         br.deposits = ctx.deposits.size();
         br.ticks_used = ctx.ticks_used;
+        if (result.metered)
+        {
+            br.gas_used = ctx.gas_used;
+            if (block.expected_gas && *block.expected_gas != ctx.gas_used && !br.trap)
+                result.gas_mismatches.push_back({i, block.line, *block.expected_gas, ctx.gas_used});
+        }
         br.debug_output = std::move(ctx.debug_output);
         br.debug_dropped = ctx.debug_dropped;
         const bool trapped = br.trap.has_value();
@@ -181,8 +228,10 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
             result.root_mismatches.push_back(
                 {static_cast<uint32_t>(env), vector.post_states[env], states[env]});
     result.deposits_match = result.actual_deposits == result.expected_deposits;
-    result.status = result.root_mismatches.empty() && result.deposits_match ? FileStatus::passed :
-                                                                              FileStatus::failed;
+    result.status = result.root_mismatches.empty() && result.deposits_match &&
+                            result.gas_mismatches.empty() ?
+                        FileStatus::passed :
+                        FileStatus::failed;
     return result;
 }
 

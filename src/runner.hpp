@@ -3,6 +3,7 @@
 /// engine, and compares the resulting roots and deposits with the expected ones.
 
 #include "engine.hpp"
+#include "metering.hpp"
 #include "trap.hpp"
 #include "vector_model.hpp"
 
@@ -23,6 +24,16 @@ struct RunOptions
     /// one (bignum_field); bn128 when unset.
     std::optional<FieldId> field;
     bool trace = false;  ///< record every host call (--trace)
+    /// Meter every file (--meter, --gas-limit); a vector whose blocks expect
+    /// gas is metered regardless.
+    bool meter = false;
+    GasTable gas_table = GasTable::defaults();
+    uint64_t gas_limit = 10'000'000'000;  ///< per block
+    /// Largest block data, in bytes (ewasm/scout's shard block body size).
+    size_t max_block_data = 16384;
+    size_t max_deposits = 1024;  ///< per block
+    /// Reject scripts and libraries that use floating point (--deterministic).
+    bool deterministic = false;
     /// Called before each block runs (the isolated worker reports progress).
     std::function<void(const BlockResult& block)> on_block_start;
 };
@@ -49,9 +60,18 @@ struct BlockResult
     std::vector<std::string> debug_output;
     size_t debug_dropped = 0;
     std::optional<TrapInfo> trap;
+    std::optional<uint64_t> gas_used;  ///< for metered runs
     double instantiate_seconds = 0;
     double execute_seconds = 0;      ///< main() only; instantiation (start included) is above
     std::vector<HostCallRecord> host_calls;  ///< with RunOptions::trace
+};
+
+struct GasMismatch
+{
+    size_t block = 0;
+    size_t line = 0;
+    uint64_t expected = 0;
+    uint64_t actual = 0;
 };
 
 struct RootMismatch
@@ -79,6 +99,8 @@ struct FileResult
     std::vector<BlockResult> blocks;    ///< blocks that ran, in order
     size_t blocks_total = 0;
     std::vector<RootMismatch> root_mismatches;
+    std::vector<GasMismatch> gas_mismatches;
+    bool metered = false;
     std::vector<Deposit> expected_deposits;
     std::vector<Deposit> actual_deposits;
     bool deposits_match = true;

@@ -85,7 +85,9 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
              << root(b.post_state)
              << (b.post_state_saved ? "" : " (no root saved: zero root, as ewasm/scout)") << ", "
              << b.deposits << (b.deposits == 1 ? " deposit" : " deposits") << ", "
-             << b.ticks_used << " ticks, instantiate " << milliseconds(b.instantiate_seconds)
+             << b.ticks_used << " ticks, "
+             << (b.gas_used ? std::to_string(*b.gas_used) + " gas, " : std::string())
+             << "instantiate " << milliseconds(b.instantiate_seconds)
              << ", execute " << milliseconds(b.execute_seconds) << "\n";
     }
     else if (style_.trace)
@@ -149,6 +151,9 @@ void TextReporter::file(const FileResult& r)
         out_ << "  " << (r.blocks_total - r.blocks.size()) << " of " << r.blocks_total
              << " blocks not run after the trap\n";
 
+    for (const auto& g : r.gas_mismatches)
+        out_ << "  block " << g.block << " (line " << g.line << "): gas used " << g.actual
+             << ", expected " << g.expected << "\n";
     for (const auto& m : r.root_mismatches)
     {
         out_ << "  env " << m.env << ": post-state root mismatch\n"

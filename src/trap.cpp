@@ -12,6 +12,8 @@ const char* to_string(TrapKind kind)
         return "host";
     case TrapKind::out_of_ticks:
         return "out of ticks";
+    case TrapKind::out_of_gas:
+        return "out of gas";
     case TrapKind::timeout:
         return "timeout";
     case TrapKind::crashed:

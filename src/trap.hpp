@@ -11,6 +11,7 @@ enum class TrapKind
     wasm,          ///< the engine trapped (unreachable, out-of-bounds, div by zero, ...)
     host,          ///< a host function refused (bad pointer, bad length, ...)
     out_of_ticks,  ///< eth2.useTicks exceeded the block's budget
+    out_of_gas,    ///< metered code exceeded the block's gas limit
     resource,      ///< a limit of the harness (memory, call depth)
     timeout,       ///< the block ran past its wall-clock limit (isolated runs)
     crashed,       ///< the worker process running the block died (isolated runs)

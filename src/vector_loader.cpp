@@ -304,6 +304,8 @@ private:
                           (script_count == 1 ? "is " : "are ") +
                           count(script_count, "execution script"));
         b.data = hex(required(n, "data", "shard block", true), "shard block data", true);
+        if (const auto gas = n["gas"])
+            b.expected_gas = unsigned_integer(gas, "shard block gas", std::numeric_limits<uint64_t>::max());
         return b;
     }
 
@@ -356,6 +358,13 @@ TestVector load_vector(const std::filesystem::path& file)
     std::error_code ec;
     if (fs::is_directory(file, ec))
         throw InputError(file.string(), 0, "is a folder, expected a YAML vector file");
+    // A vector is text of a few kilobytes; one of hundreds of megabytes is a
+    // mistake or an attack, and yaml-cpp would hold several copies of it.
+    constexpr uintmax_t max_vector_bytes = uintmax_t{64} << 20;
+    if (const auto size = fs::file_size(file, ec); !ec && size > max_vector_bytes)
+        throw InputError(file.string(), 0,
+                         "vector file is " + std::to_string(size >> 20) +
+                             " MiB, more than the limit of 64 MiB");
     std::ifstream in(file, std::ios::binary);
     if (!in)
         throw InputError(file.string(), 0, "cannot open vector file");

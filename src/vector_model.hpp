@@ -42,6 +42,7 @@ struct ShardBlock
     uint32_t env = 0;
     Bytes data;
     size_t line = 0;  ///< 1-based line of the block in the YAML file
+    std::optional<uint64_t> expected_gas;  ///< `gas:`: pins the block's metered cost
 };
 
 /// The 184-byte deposit of ewasm/scout (SSZ layout of the phase 0 Deposit:

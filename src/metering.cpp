@@ -1,0 +1,318 @@
+/// The metering pass, on Binaryen IR (the second file, with binaryen_engine.cpp,
+/// that sees Binaryen's types).
+
+#include "metering.hpp"
+
+#include "binaryen_support.hpp"
+#include "errors.hpp"
+#include "wasm_types.hpp"
+
+#include <ir/iteration.h>
+#include <ir/module-utils.h>
+#include <wasm-binary.h>
+#include <wasm-builder.h>
+#include <wasm-validator.h>
+#include <wasm.h>
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace scout {
+namespace {
+
+/// Instruction classes and their default costs. Loosely after the relative
+/// costs of ewasm's and Arwen's tables: plain arithmetic 1, multiplication 3,
+/// division 10, memory access 3, calls 10 and 20, memory growth 1000.
+const std::map<std::string, uint64_t> default_costs = {
+    {"const", 1},         {"local", 1},           {"global", 2},      {"drop", 1},
+    {"select", 2},        {"nop", 0},             {"unary", 1},       {"binary", 1},
+    {"mul", 3},           {"div", 10},            {"load", 3},        {"store", 3},
+    {"call", 10},         {"call_indirect", 20},  {"branch", 2},      {"return", 2},
+    {"if", 2},            {"loop", 2},            {"block", 1},       {"memory.size", 2},
+    {"memory.grow", 1000}, {"memory.bulk", 50},   {"unreachable", 1}, {"simd", 4},
+    {"other", 5},
+};
+
+const char* binary_class(wasm::BinaryOp op)
+{
+    switch (op)
+    {
+    case wasm::MulInt32:
+    case wasm::MulInt64:
+        return "mul";
+    case wasm::DivSInt32:
+    case wasm::DivUInt32:
+    case wasm::RemSInt32:
+    case wasm::RemUInt32:
+    case wasm::DivSInt64:
+    case wasm::DivUInt64:
+    case wasm::RemSInt64:
+    case wasm::RemUInt64:
+        return "div";
+    default:
+        return "binary";
+    }
+}
+
+const char* instruction_class(wasm::Expression* e)
+{
+    using E = wasm::Expression;
+    switch (e->_id)
+    {
+    case E::BlockId:
+        return "block";
+    case E::IfId:
+        return "if";
+    case E::LoopId:
+        return "loop";
+    case E::BreakId:
+    case E::SwitchId:
+        return "branch";
+    case E::CallId:
+        return "call";
+    case E::CallIndirectId:
+        return "call_indirect";
+    case E::LocalGetId:
+    case E::LocalSetId:
+        return "local";
+    case E::GlobalGetId:
+    case E::GlobalSetId:
+        return "global";
+    case E::LoadId:
+        return "load";
+    case E::StoreId:
+        return "store";
+    case E::ConstId:
+        return "const";
+    case E::UnaryId:
+        return "unary";
+    case E::BinaryId:
+        return binary_class(e->cast<wasm::Binary>()->op);
+    case E::SelectId:
+        return "select";
+    case E::DropId:
+        return "drop";
+    case E::ReturnId:
+        return "return";
+    case E::MemorySizeId:
+        return "memory.size";
+    case E::MemoryGrowId:
+        return "memory.grow";
+    case E::NopId:
+        return "nop";
+    case E::UnreachableId:
+        return "unreachable";
+    case E::MemoryInitId:
+    case E::DataDropId:
+    case E::MemoryCopyId:
+    case E::MemoryFillId:
+        return "memory.bulk";
+    case E::SIMDExtractId:
+    case E::SIMDReplaceId:
+    case E::SIMDShuffleId:
+    case E::SIMDTernaryId:
+    case E::SIMDShiftId:
+    case E::SIMDLoadId:
+    case E::SIMDLoadStoreLaneId:
+        return "simd";
+    default:
+        return "other";
+    }
+}
+
+/// Where a region's charge goes.
+struct Region
+{
+    enum Kind
+    {
+        function_body,
+        block,
+        loop_body,
+        if_true,
+        if_false
+    } kind;
+    wasm::Expression* owner;  ///< the Block, Loop or If (null for the body)
+    uint64_t cost = 0;
+};
+
+class Meter
+{
+public:
+    Meter(wasm::Module& module, const GasTable& table) : module_(module), table_(table) {}
+
+    void run()
+    {
+        const wasm::Name use_gas = add_import();
+        for (auto& f : module_.functions)
+            if (!f->imported())
+                meter_function(*f, use_gas);
+    }
+
+private:
+    wasm::Name add_import()
+    {
+        wasm::Name name("scout$metering$useGas");
+        for (int i = 0; module_.getFunctionOrNull(name); ++i)
+            name = wasm::Name(("scout$metering$useGas" + std::to_string(i)).c_str());
+        auto f = wasm::Builder::makeFunction(
+            name, wasm::HeapType(wasm::Signature(wasm::Type::i64, wasm::Type::none)), {});
+        f->module = "metering";
+        f->base = "useGas";
+        module_.addFunction(std::move(f));
+        return name;
+    }
+
+    /// Assigns every instruction to its region with an explicit stack (a
+    /// recursive walk would overflow on deeply nested code), then inserts the
+    /// charges.
+    void meter_function(wasm::Function& f, wasm::Name use_gas)
+    {
+        std::vector<Region> regions;
+        regions.reserve(64);
+        regions.push_back({Region::function_body, nullptr});
+        std::vector<std::pair<wasm::Expression*, size_t>> stack{{f.body, 0}};
+        while (!stack.empty())
+        {
+            auto [e, r] = stack.back();
+            stack.pop_back();
+            regions[r].cost += table_.cost(instruction_class(e));
+            if (auto* block = e->dynCast<wasm::Block>())
+            {
+                regions.push_back({Region::block, block});
+                const size_t inner = regions.size() - 1;
+                for (auto* child : block->list)
+                    stack.push_back({child, inner});
+            }
+            else if (auto* loop = e->dynCast<wasm::Loop>())
+            {
+                regions.push_back({Region::loop_body, loop});
+                stack.push_back({loop->body, regions.size() - 1});
+            }
+            else if (auto* iff = e->dynCast<wasm::If>())
+            {
+                stack.push_back({iff->condition, r});
+                regions.push_back({Region::if_true, iff});
+                stack.push_back({iff->ifTrue, regions.size() - 1});
+                if (iff->ifFalse)
+                {
+                    regions.push_back({Region::if_false, iff});
+                    stack.push_back({iff->ifFalse, regions.size() - 1});
+                }
+            }
+            else
+                for (auto* child : wasm::ChildIterator(e))
+                    stack.push_back({child, r});
+        }
+
+        wasm::Builder builder(module_);
+        for (const auto& region : regions)
+        {
+            if (region.cost == 0)
+                continue;
+            auto* charge = builder.makeCall(
+                use_gas, {builder.makeConst(wasm::Literal(static_cast<int64_t>(region.cost)))},
+                wasm::Type::none);
+            switch (region.kind)
+            {
+            case Region::function_body:
+                f.body = builder.makeSequence(charge, f.body);
+                break;
+            case Region::block:
+            {
+                auto* block = region.owner->cast<wasm::Block>();
+                block->list.insertAt(0, charge);
+                break;
+            }
+            case Region::loop_body:
+            {
+                auto* loop = region.owner->cast<wasm::Loop>();
+                loop->body = builder.makeSequence(charge, loop->body);
+                break;
+            }
+            case Region::if_true:
+            {
+                auto* iff = region.owner->cast<wasm::If>();
+                iff->ifTrue = builder.makeSequence(charge, iff->ifTrue);
+                break;
+            }
+            case Region::if_false:
+            {
+                auto* iff = region.owner->cast<wasm::If>();
+                iff->ifFalse = builder.makeSequence(charge, iff->ifFalse);
+                break;
+            }
+            }
+        }
+    }
+
+    wasm::Module& module_;
+    const GasTable& table_;
+};
+
+}  // namespace
+
+GasTable GasTable::defaults()
+{
+    GasTable t;
+    t.costs_ = default_costs;
+    return t;
+}
+
+GasTable GasTable::load(const std::filesystem::path& file)
+{
+    GasTable t = defaults();
+    YAML::Node root;
+    try
+    {
+        root = YAML::LoadFile(file.string());
+    }
+    catch (const YAML::BadFile&)
+    {
+        throw InputError(file.string(), 0, "cannot open gas table");
+    }
+    catch (const YAML::Exception& e)
+    {
+        throw InputError(file.string(), e.mark.line < 0 ? 0 : size_t(e.mark.line) + 1,
+                         "malformed YAML: " + e.msg);
+    }
+    const auto line = [](const YAML::Node& n) { return n.Mark().line < 0 ? 0 : size_t(n.Mark().line) + 1; };
+    if (!root.IsMap())
+        throw InputError(file.string(), line(root), "a gas table is a map of instruction class to cost");
+    for (const auto& kv : root)
+    {
+        const auto name = kv.first.Scalar();
+        if (default_costs.count(name) == 0)
+            throw InputError(file.string(), line(kv.first),
+                             "unknown instruction class '" + name + "' (see docs/metering.md)");
+        const auto text = kv.second.IsScalar() ? kv.second.Scalar() : std::string();
+        if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+            throw InputError(file.string(), line(kv.second),
+                             "cost of '" + name + "' must be an unsigned integer below 10^18");
+        t.costs_[name] = std::stoull(text);
+    }
+    return t;
+}
+
+uint64_t GasTable::cost(const std::string& instruction_class) const
+{
+    const auto it = costs_.find(instruction_class);
+    return it == costs_.end() ? 0 : it->second;
+}
+
+Bytes meter_module(const Bytes& wasm_bytes, const GasTable& table)
+{
+    wasm::Module module;
+    binaryen::parse(wasm_bytes, module);
+    // Meter only what an engine would accept: the pass assumes valid IR.
+    if (const auto error = binaryen::validation_errors(module); !error.empty())
+        throw LoadError("wasm validation failed: " + error);
+    Meter(module, table).run();
+    wasm::BufferWithRandomAccess buffer;
+    wasm::WasmBinaryWriter writer(&module, buffer);
+    writer.write();
+    return Bytes(buffer.begin(), buffer.end());
+}
+
+}  // namespace scout
