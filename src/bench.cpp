@@ -50,22 +50,23 @@ double execute_seconds(const FileResult& r)
 int run_bench(const BenchOptions& options, std::ostream& out)
 {
     const auto files = discover_vectors(options.paths);
-    auto engine = make_engine(options.engine, options.limits);
 
     std::ostringstream csv;
     csv << "engine,bench_name,parse_time,exec_time\n";
     csv << std::setprecision(9);
     int exit_code = 0;
 
-    out << "engine " << options.engine << ", " << options.repeat
-        << " timed runs per vector after one warm-up; times in ms: min / median / max\n";
-    out << std::left << std::setw(48) << "vector" << std::setw(32) << "load" << "execute\n";
+    out << options.repeat << " timed runs per vector after one warm-up; times in ms: min / median / max\n";
+    out << std::left << std::setw(10) << "engine" << std::setw(48) << "vector" << std::setw(32)
+        << "load" << "execute\n";
+    for (const auto& engine_name : options.engines)
     for (const auto& file : files)
     {
+        auto engine = make_engine(engine_name, options.limits);
         const FileResult warm = run_vector_file(file, *engine, options.options);
         if (warm.status != FileStatus::passed)
         {
-            out << std::setw(48) << file.string() << "not timed: "
+            out << std::setw(10) << engine_name << std::setw(48) << file.string() << "not timed: "
                 << (warm.status == FileStatus::error ? warm.error : "the vector fails") << "\n";
             exit_code = std::max(exit_code, warm.status == FileStatus::error ? 2 : 1);
             continue;
@@ -76,10 +77,11 @@ int run_bench(const BenchOptions& options, std::ostream& out)
             const FileResult r = run_vector_file(file, *engine, options.options);
             load.push_back(r.load_seconds);
             exec.push_back(execute_seconds(r));
-            csv << options.engine << "," << file.stem().string() << "," << r.load_seconds << ","
+            csv << engine_name << "," << file.stem().string() << "," << r.load_seconds << ","
                 << exec.back() << "\n";
         }
-        out << std::setw(48) << file.string() << std::setw(32) << triple(stats_of(load))
+        out << std::setw(10) << engine_name << std::setw(48) << file.string() << std::setw(32)
+            << triple(stats_of(load))
             << triple(stats_of(exec)) << "\n";
     }
     out << "\n" << csv.str();

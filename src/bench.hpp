@@ -15,7 +15,7 @@ struct BenchOptions
     std::vector<std::string> paths;
     int repeat = 10;
     std::string csv_file;  ///< also write the CSV here, when set
-    std::string engine = "binaryen";
+    std::vector<std::string> engines = {"binaryen"};
     EngineLimits limits;
     RunOptions options;
 };

@@ -56,13 +56,14 @@ FileResult failure(const std::filesystem::path& file, const Progress& p, TrapKin
 
 }  // namespace
 
-FileResult run_vector_file_isolated(const std::filesystem::path& file, const IsolationOptions& options)
+FileResult run_vector_file_isolated(const std::filesystem::path& file, const std::string& engine,
+                                    const IsolationOptions& options)
 {
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
         throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
 
-    std::vector<std::string> args = {"scout", "worker", file.string()};
+    std::vector<std::string> args = {"scout", "worker", file.string(), "--engine", engine};
     args.insert(args.end(), options.worker_arguments.begin(), options.worker_arguments.end());
     std::vector<char*> argv;
     for (auto& a : args)

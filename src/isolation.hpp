@@ -19,7 +19,7 @@ namespace scout {
 
 struct IsolationOptions
 {
-    /// Arguments the worker gets after its file: engine, ticks, field, limits.
+    /// Arguments the worker gets after its file and engine: ticks, field, limits.
     std::vector<std::string> worker_arguments;
     /// Wall-clock limit for loading a file, and for each block, in seconds.
     double timeout_seconds = 60;
@@ -29,7 +29,8 @@ struct IsolationOptions
 /// does: a timeout is a trap of kind timeout on the running block; a worker
 /// that dies is a trap of kind crashed (with the signal) on the running block,
 /// or, while loading, a failed file whose load_error says so.
-FileResult run_vector_file_isolated(const std::filesystem::path& file, const IsolationOptions& options);
+FileResult run_vector_file_isolated(const std::filesystem::path& file, const std::string& engine,
+                                    const IsolationOptions& options);
 
 /// The worker side: runs `file` and writes the protocol lines to `out`.
 /// Returns the process exit code (0 whenever a result was written).

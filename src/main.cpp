@@ -3,6 +3,7 @@
 
 #include "bench.hpp"
 #include "binaryen_engine.hpp"
+#include "differential.hpp"
 #include "discovery.hpp"
 #include "engine.hpp"
 #include "errors.hpp"
@@ -72,9 +73,18 @@ struct EngineOptions
         app.add_option("--gas-table", gas_table,
                        "YAML map of instruction class to gas cost, over the defaults (implies "
                        "--meter)");
-        app.add_option("--engine", engine, "Engine that runs the scripts")
+        std::string names;
+        for (const auto& n : scout::engine_names())
+            names += (names.empty() ? "" : ", ") + n;
+        app.add_option("--engine", engine,
+                       "Engine that runs the scripts: " + names +
+                           "; a comma-separated list or 'all' runs each vector on every one "
+                           "and fails on any disagreement")
             ->capture_default_str()
-            ->check(CLI::IsMember(scout::engine_names()));
+            ->check([](const std::string& text) {
+                return scout::parse_engine_list(text) ? std::string() :
+                                                        "unknown engine in '" + text + "'";
+            });
         app.add_option("--ticks", ticks, "Tick budget per block for eth2.useTicks")
             ->capture_default_str()
             ->check(CLI::NonNegativeNumber);
@@ -101,7 +111,7 @@ struct EngineOptions
     /// The same options, as arguments for a worker process.
     std::vector<std::string> as_arguments() const
     {
-        std::vector<std::string> a = {"--engine", engine, "--ticks", std::to_string(ticks),
+        std::vector<std::string> a = {"--ticks", std::to_string(ticks),
                                       "--max-memory-pages", std::to_string(max_memory_pages)};
         if (!field.empty())
             a.insert(a.end(), {"--field", field});
@@ -262,7 +272,7 @@ int run(const RunCommand& cmd)
     };
 
     scout::SuiteConfig config;
-    config.engine = cmd.engine.engine;
+    config.engines = *scout::parse_engine_list(cmd.engine.engine);
     config.limits = cmd.engine.limits();
     config.options = cmd.engine.run_options();
     config.options.trace = cmd.trace;
@@ -421,7 +431,7 @@ int main(int argc, char** argv)
         }
         if (bench_app->parsed())
         {
-            bench.engine = bench_engine.engine;
+            bench.engines = *scout::parse_engine_list(bench_engine.engine);
             bench.limits = bench_engine.limits();
             bench.options = bench_engine.run_options();
             return scout::run_bench(bench, std::cout);

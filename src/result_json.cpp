@@ -129,6 +129,7 @@ json file_result_to_json(const FileResult& r)
         gas.push_back({{"block", g.block}, {"line", g.line}, {"expected", g.expected}, {"actual", g.actual}});
     f["gas_mismatches"] = gas;
     f["metered"] = r.metered;
+    f["disagreements"] = r.disagreements;
     f["deposits_match"] = r.deposits_match;
     f["expected_deposits"] = deposits_json(r.expected_deposits.begin(), r.expected_deposits.end());
     f["actual_deposits"] = deposits_json(r.actual_deposits.begin(), r.actual_deposits.end());
@@ -255,6 +256,7 @@ FileResult file_result_from_json(const json& f)
         r.gas_mismatches.push_back({g.at("block").get<size_t>(), g.at("line").get<size_t>(),
                                     g.at("expected").get<uint64_t>(), g.at("actual").get<uint64_t>()});
     r.metered = f.at("metered").get<bool>();
+    r.disagreements = f.value("disagreements", std::vector<std::string>{});
     r.deposits_match = f.at("deposits_match").get<bool>();
     r.expected_deposits = deposits_from_json(f.at("expected_deposits"));
     r.actual_deposits = deposits_from_json(f.at("actual_deposits"));

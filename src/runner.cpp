@@ -5,6 +5,7 @@
 #include "vector_loader.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <algorithm>
 #include <iterator>
@@ -152,6 +153,12 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
                 f && std::string_view(f->module) == "bignum")
                 result.uses_bignum = true;
 
+    // Fault injection for the tests of differential runs: with
+    // SCOUT_TEST_BREAK_ENGINE=<engine>, that engine's host corrupts every saved
+    // root (one bit), as a buggy engine or host would.
+    const char* broken = std::getenv("SCOUT_TEST_BREAK_ENGINE");
+    const bool break_roots = broken != nullptr && engine.name() == broken;
+
     std::vector<Bytes32> states = vector.pre_states;
     result.blocks_total = vector.blocks.size();
     for (size_t i = 0; i < vector.blocks.size(); ++i)
@@ -195,6 +202,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         br.instantiate_seconds = ctx.instantiate_seconds;
         br.execute_seconds = std::max(0.0, seconds_since(exec_start) - ctx.instantiate_seconds);
         br.host_calls = std::move(ctx.host_calls);
+        if (break_roots)
+            ctx.post_state[0] ^= 1;
         br.post_state = ctx.post_state;
         br.post_state_saved = ctx.post_state_saved;
         br.deposits = ctx.deposits.size();

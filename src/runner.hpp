@@ -100,6 +100,8 @@ struct FileResult
     size_t blocks_total = 0;
     std::vector<RootMismatch> root_mismatches;
     std::vector<GasMismatch> gas_mismatches;
+    /// With several engines (--engine a,b): where they disagreed, one line each.
+    std::vector<std::string> disagreements;
     bool metered = false;
     std::vector<Deposit> expected_deposits;
     std::vector<Deposit> actual_deposits;

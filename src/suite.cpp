@@ -1,5 +1,7 @@
 #include "suite.hpp"
 
+#include "differential.hpp"
+
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -17,18 +19,24 @@ public:
     explicit FileRunner(const SuiteConfig& config) : config_(config)
     {
         if (!config.isolation)
-            engine_ = make_engine(config.engine, config.limits);
+            for (const auto& name : config.engines)
+                engines_.push_back(make_engine(name, config.limits));
     }
     FileResult operator()(const std::filesystem::path& file)
     {
-        if (config_.isolation)
-            return run_vector_file_isolated(file, *config_.isolation);
-        return run_vector_file(file, *engine_, config_.options);
+        std::vector<FileResult> results;
+        for (size_t i = 0; i < config_.engines.size(); ++i)
+            results.push_back(config_.isolation ?
+                                  run_vector_file_isolated(file, config_.engines[i], *config_.isolation) :
+                                  run_vector_file(file, *engines_[i], config_.options));
+        if (results.size() == 1)
+            return std::move(results.front());
+        return combine_engine_results(config_.engines, std::move(results));
     }
 
 private:
     const SuiteConfig& config_;
-    std::unique_ptr<Engine> engine_;
+    std::vector<std::unique_ptr<Engine>> engines_;
 };
 
 }  // namespace

@@ -16,7 +16,9 @@ namespace scout {
 /// How each file of a suite runs.
 struct SuiteConfig
 {
-    std::string engine = "binaryen";
+    /// The engines each file runs on; with more than one, their results are
+    /// compared (differential.hpp) and the first one's is reported.
+    std::vector<std::string> engines = {"binaryen"};
     EngineLimits limits;
     RunOptions options;
     /// Set: each file runs in its own worker process (isolation.hpp).

@@ -151,6 +151,12 @@ void TextReporter::file(const FileResult& r)
         out_ << "  " << (r.blocks_total - r.blocks.size()) << " of " << r.blocks_total
              << " blocks not run after the trap\n";
 
+    if (!r.disagreements.empty())
+    {
+        out_ << "  engines disagree:\n";
+        for (const auto& d : r.disagreements)
+            out_ << "    " << d << "\n";
+    }
     for (const auto& g : r.gas_mismatches)
         out_ << "  block " << g.block << " (line " << g.line << "): gas used " << g.actual
              << ", expected " << g.expected << "\n";
