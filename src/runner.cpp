@@ -60,6 +60,15 @@ void reject_floating_point(Engine& engine, const Bytes& code, const ModuleRef& r
                          (more ? " (and " + std::to_string(more) + " more)" : ""));
 }
 
+bool imports_bignum(const ModuleInterface& module)
+{
+    for (const auto& imp : module.imports)
+        if (const auto* f = find_host_function(imp.module, imp.field);
+            f && std::string_view(f->module) == "bignum")
+            return true;
+    return false;
+}
+
 std::string origin_note(const ModuleRef& ref)
 {
     switch (ref.origin)
@@ -118,6 +127,9 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         {
             result.notes.push_back("library '" + lib.name + "' " + origin_note(lib.module));
             libraries.push_back({lib.name, prepare(lib.module)});
+            // Libraries compute with the field too (their bignum imports).
+            result.uses_bignum = result.uses_bignum ||
+                                 imports_bignum(engine.inspect(libraries.back().wasm).interface);
         }
         for (const auto& ref : vector.scripts)
         {
@@ -148,10 +160,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
                           options.field ? "--field" :
                                           "the default";
     for (const auto& script : scripts)
-        for (const auto& imp : script->interface().imports)
-            if (const auto* f = find_host_function(imp.module, imp.field);
-                f && std::string_view(f->module) == "bignum")
-                result.uses_bignum = true;
+        result.uses_bignum = result.uses_bignum || imports_bignum(script->interface());
 
     // Fault injection for the tests of differential runs: with
     // SCOUT_TEST_BREAK_ENGINE=<engine>, that engine's host corrupts every saved

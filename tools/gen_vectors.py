@@ -2,9 +2,11 @@
 """Generate the Scout YAML test vectors in test-vectors/.
 
 Every expected post-state root and deposit receipt is computed here, in
-Python (hashlib and plain byte arithmetic), from the documented semantics of
-the example scripts in scripts/ (see scripts/README.md). Nothing is taken
-from a run of scout, so the vectors check the harness rather than restate it.
+Python (hashlib, plain byte arithmetic, Python's integers for the bignum
+functions and a Keccak-256 written out below), from the documented semantics
+of the example scripts in scripts/ (see scripts/README.md) and of the EEI
+(docs/eei.md). Nothing is taken from a run of scout, so the vectors check the
+harness rather than restate it.
 
 The output is deterministic: block data, roots and deposits come from
 random.Random generators seeded with fixed per-vector strings.
@@ -34,8 +36,152 @@ ZERO_ROOT = bytes(32)
 
 
 # --------------------------------------------------------------------------
-# Models of the scripts (scripts/README.md). Each takes (pre_root, data) and
-# returns (post_root, [deposit, ...], ticks).
+# Keccak-256 (Ethereum's: the original Keccak padding 0x01, not SHA3-256's
+# 0x06), a plain Keccak-f[1600] sponge after the Keccak reference, since
+# hashlib's sha3_256 pads differently. Round constants and rotation offsets are
+# derived as the specification defines them rather than copied from a table.
+
+def _keccak_round_constants():
+    def rc_bit(t):  # the LFSR x^8 + x^6 + x^5 + x^4 + 1, output bit t
+        r = 1
+        for _ in range(t % 255):
+            r <<= 1
+            if r & 0x100:
+                r ^= 0x171
+        return r & 1
+    constants = []
+    for rnd in range(24):
+        c = 0
+        for j in range(7):
+            if rc_bit(j + 7 * rnd):
+                c |= 1 << ((1 << j) - 1)
+        constants.append(c)
+    return constants
+
+
+def _keccak_rotations():
+    rot = [[0] * 5 for _ in range(5)]
+    x, y = 1, 0
+    for t in range(24):
+        rot[x][y] = ((t + 1) * (t + 2) // 2) % 64
+        x, y = y, (2 * x + 3 * y) % 5
+    return rot
+
+
+_KECCAK_RC = _keccak_round_constants()
+_KECCAK_ROT = _keccak_rotations()
+_MASK64 = (1 << 64) - 1
+
+
+def _keccak_f1600(a):
+    """a: 25 lanes, a[x + 5 y], each a 64-bit int; permuted in place."""
+    for rc in _KECCAK_RC:
+        c = [a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] for x in range(5)]
+        for x in range(5):
+            rot = c[(x + 1) % 5]
+            d = c[(x - 1) % 5] ^ (((rot << 1) | (rot >> 63)) & _MASK64)
+            for y in range(5):
+                a[x + 5 * y] ^= d
+        b = [0] * 25
+        for x in range(5):
+            for y in range(5):
+                v, n = a[x + 5 * y], _KECCAK_ROT[x][y]
+                b[y + 5 * ((2 * x + 3 * y) % 5)] = ((v << n) | (v >> (64 - n))) & _MASK64 if n else v
+        for x in range(5):
+            for y in range(5):
+                a[x + 5 * y] = b[x + 5 * y] ^ ((~b[(x + 1) % 5 + 5 * y]) & b[(x + 2) % 5 + 5 * y])
+        a[0] ^= rc
+
+
+def _sponge256(data, pad):
+    rate = 136  # bytes: 1600 - 2 * 256 bits
+    padded = bytearray(data) + bytes([pad]) + bytes((-len(data) - 1) % rate)
+    padded[-1] |= 0x80
+    state = [0] * 25
+    for off in range(0, len(padded), rate):
+        for i in range(rate // 8):
+            state[i] ^= int.from_bytes(padded[off + 8 * i:off + 8 * i + 8], "little")
+        _keccak_f1600(state)
+    return b"".join(state[i].to_bytes(8, "little") for i in range(4))
+
+
+def keccak256(data):
+    return _sponge256(data, 0x01)
+
+
+# The same sponge with SHA3's domain padding (0x06) must be hashlib's SHA3-256,
+# over lengths around the 136-byte rate; then the known answers of Keccak-256
+# (Ethereum's empty-input hash; "abc" from the Keccak team's tests).
+def _self_check_keccak():
+    """Raises (also under python -O) if the sponge is wrong."""
+    m = bytes(range(256)) * 2
+    for n in (0, 1, 135, 136, 137, 271, 272, 273):
+        if _sponge256(m[:n], 0x06) != hashlib.sha3_256(m[:n]).digest():
+            raise RuntimeError("Keccak sponge with 0x06 padding differs from hashlib's SHA3-256 at %d bytes" % n)
+    for msg, digest in ((b"", "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470"),
+                        (b"abc", "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45")):
+        if keccak256(msg).hex() != digest:
+            raise RuntimeError("keccak256(%r) is %s, expected %s" % (msg, keccak256(msg).hex(), digest))
+
+
+_self_check_keccak()
+
+
+# --------------------------------------------------------------------------
+# The fields of the bignum f1m_*/int_* functions (docs/eei.md): p and W.
+
+FIELDS = {
+    "bn128": (0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47, 32),
+    "secp256k1": (0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f, 32),
+    "bls12-381": (0x1a0111ea397fe69a4b1ba7b6434bacd764774b84f38512bf6730d2a0f6b0f6241eabfffeb153ffffb9feffffffffaaab, 48),
+}
+DEFAULT_FIELD = "bn128"
+
+
+class Field:
+    """websnark's functions over one field, on Python integers (R = 2^(8W))."""
+
+    def __init__(self, name):
+        self.name = name
+        self.p, self.width = FIELDS[name]
+        self.R = 1 << (8 * self.width)
+        self.r_inv = pow(self.R, -1, self.p)
+
+    def to_mont(self, a):
+        return a * self.R % self.p
+
+    def from_mont(self, a):
+        return a * self.r_inv % self.p
+
+    def mul(self, a, b):
+        return a * b * self.r_inv % self.p
+
+    def square(self, a):
+        return self.mul(a, a)
+
+    def add(self, a, b):
+        return (a + b) % self.p
+
+    def sub(self, a, b):
+        return (a - b) % self.p
+
+    def int_add(self, a, b):  # -> (sum, carry)
+        return (a + b) % self.R, int(a + b >= self.R)
+
+    def int_sub(self, a, b):  # -> (difference, borrow)
+        return (a - b) % self.R, int(a < b)
+
+    def int_mul(self, a, b):
+        return a * b % self.R
+
+    def int_div(self, a, b):
+        return divmod(a, b)
+
+
+# --------------------------------------------------------------------------
+# Models of the scripts (scripts/README.md). Each takes (pre_root, data, field)
+# and returns (post_root, [deposit, ...], ticks); field is the name of the
+# run's bignum field, used by the scripts that call f1m_*/int_*.
 
 class Deposit:
     def __init__(self, pubkey, withdrawal_credentials, amount, signature):
@@ -59,32 +205,109 @@ class Deposit:
         return Deposit(self.pubkey, self.withdrawal_credentials, amount, self.signature)
 
 
-def model_helloworld(pre, data):
+def model_helloworld(pre, data, field):
     return pre, [], 0
 
 
-def model_accumulator(pre, data):
+def model_accumulator(pre, data, field):
     return hashlib.sha256(pre + data).digest(), [], 0
 
 
-def model_deposit(pre, data):
+def model_deposit(pre, data, field):
     k = len(data) // DEPOSIT_SIZE
     deposits = [Deposit.decode(data[i * DEPOSIT_SIZE:(i + 1) * DEPOSIT_SIZE]) for i in range(k)]
     return pre[:31] + bytes([(pre[31] + k) % 256]), deposits, 0
 
 
-def model_ticker(pre, data):
+def model_ticker(pre, data, field):
     ticks = int.from_bytes(data[:4], "little") if len(data) >= 4 else 0
     return pre, [], ticks
 
 
-def model_saves_nothing(pre, data):
+def model_saves_nothing(pre, data, field):
     return ZERO_ROOT, [], 0
 
 
-def model_saves_pre(pre, data):
+def model_saves_pre(pre, data, field):
     """trap_unreachable, host_oob, short_deposit: the root they would leave."""
     return pre, [], 0
+
+
+U256 = 1 << 256
+
+
+def words(data, width):
+    """The block data as width-byte chunks, the last one padded with zero bytes at its end."""
+    return [data[i:i + width].ljust(width, b"\0") for i in range(0, len(data), width)]
+
+
+def model_bignum_256(pre, data, field):
+    r = int.from_bytes(pre, "big")
+    for word in words(data, 32):
+        w = int.from_bytes(word, "big")
+        s = (r + w) % U256                   # add256
+        d = (w - r) % U256                   # sub256
+        p = (s * d) % U256                   # mul256
+        q = p // (w | 1)                     # div256
+        t = (p * s) % (d | 1)                # mulMod
+        r = (t + q) % U256                   # add256
+    return r.to_bytes(32, "big"), [], 0
+
+
+def field_ops(width):
+    def model(pre, data, field):
+        f = Field(field)
+        assert f.width == width, "field_ops%d cannot run with field %s" % (width, field)
+        acc = int.from_bytes(pre, "little")
+        for chunk in words(data, width):
+            c = int.from_bytes(chunk, "little")
+            cm = f.to_mont(c)
+            am = f.to_mont(acc)
+            m1 = f.mul(am, cm)
+            m2 = f.mul(c, acc)
+            m3 = f.square(m1)
+            m4 = f.square(c)
+            m5 = f.add(m3, c)
+            m6 = f.sub(acc, m5)
+            fr = f.from_mont(m6)
+            g = f.from_mont(c)
+            t, n = cm, 0
+            for x in (am, m1, m2, m3, m4, m5, m6, g):
+                t, cy = f.int_add(t, x)
+                n += cy
+            s, carry = f.int_add(fr, c)
+            d, borrow = f.int_sub(c, acc)
+            e = f.int_mul(s, d)
+            q, r = f.int_div(e, c | 1)
+            u, never = f.int_add(q, r)
+            assert never == 0
+            acc, borrow2 = f.int_sub(u, t)
+            acc ^= carry + 2 * borrow + 4 * borrow2 + 8 * n
+        out = acc.to_bytes(width, "little")
+        return (out if width == 32 else hashlib.sha256(out).digest()), [], 0
+    return model
+
+
+def model_hasher(pre, data, field):
+    k = keccak256(pre + data)
+    h = hashlib.sha256(data).digest()
+    return bytes(x ^ y for x, y in zip(k, h)), [], 0
+
+
+MATHLIB_K = b"mathlib: 32-byte constant K=0123"
+assert len(MATHLIB_K) == 32
+
+
+def model_uses_lib(pre, data, field):
+    r = int.from_bytes(pre, "big")
+    ws = words(data, 32)
+    for word in ws:
+        r = (r * r + int.from_bytes(word, "big")) % U256   # mathlib.square_add
+    out = bytearray(x ^ y for x, y in zip(r.to_bytes(32, "big"), MATHLIB_K))
+    out[31] ^= len(ws) & 0xff    # mathlib.calls() of a fresh instance
+    out[0] ^= 1                  # byte 2048 of a fresh memory, plus one
+    out[1] ^= 0x5a               # byte 2049, from mathlib's start function
+    return bytes(out), [], 0
 
 
 MODELS = {
@@ -101,15 +324,25 @@ MODELS = {
     "bad_signature": model_saves_pre,
     "no_main": model_saves_pre,
     "does_not_exist": model_saves_pre,
+    "lib_missing_import": model_saves_pre,
+    # The bignum, hash and library scripts.
+    "bignum_256": model_bignum_256,
+    "field_ops32": field_ops(32),
+    "field_ops48": field_ops(48),
+    "hasher": model_hasher,
+    "uses_lib": model_uses_lib,
+    # These save the pre-state root before they trap.
+    "as_abort": model_saves_pre,
+    "div_by_zero": model_saves_pre,
 }
 
 
-def run_model(scripts, pre_roots, blocks):
+def run_model(scripts, pre_roots, blocks, field=DEFAULT_FIELD):
     """Runs the blocks in order; returns (post_roots, deposits, ticks per block)."""
     roots = list(pre_roots)
     deposits, ticks = [], []
     for env, data in blocks:
-        roots[env], new_deposits, used = MODELS[scripts[env]](roots[env], data)
+        roots[env], new_deposits, used = MODELS[scripts[env]](roots[env], data, field)
         deposits += new_deposits
         ticks.append(used)
     return roots, deposits, ticks
@@ -157,16 +390,23 @@ def as_hex(value):
 
 class Vector:
     def __init__(self, path, description, scripts, pre_roots, blocks, block_notes=None,
-                 script_dir="../scripts/bin"):
+                 script_dir="../scripts/bin", libraries=None, bignum_field=None,
+                 run_field=None):
         self.path = path                  # relative to test-vectors/
         self.description = description    # list of comment lines
         self.scripts = scripts            # script names
         self.script_dir = script_dir
+        self.libraries = libraries or []  # [(library name, script name)]
+        self.bignum_field = bignum_field  # the bignum_field key, or None: absent
+        # The field the run is expected to use: the key's, else run_field (what
+        # `scout run --field` must say for the vector to pass), else the default.
+        self.field = bignum_field or run_field or DEFAULT_FIELD
         self.pre_roots = [as_hex(r) for r in pre_roots]
         self.blocks = [(env, as_hex(d)) for env, d in blocks]
         self.block_notes = block_notes or [None] * len(blocks)
         roots, deposits, ticks = run_model(
-            scripts, [r.raw for r in self.pre_roots], [(e, d.raw) for e, d in self.blocks])
+            scripts, [r.raw for r in self.pre_roots], [(e, d.raw) for e, d in self.blocks],
+            self.field)
         self.post_roots = [Hex(r) for r in roots]
         self.deposits = deposits          # what the scripts emit
         self.expected_deposits = deposits if deposits else None  # None: key absent
@@ -175,10 +415,17 @@ class Vector:
     def render(self):
         out = [HEADER]
         out += ["# " + line if line else "#" for line in self.description]
+        if self.bignum_field is not None:
+            out.append("bignum_field: %s" % self.bignum_field)
         out.append("beacon_state:")
         out.append("  execution_scripts:")
         for name in self.scripts:
             out.append("    - %s/%s.wasm" % (self.script_dir, name))
+        if self.libraries:
+            out.append("  libraries:")
+            for lib_name, script in self.libraries:
+                out.append("    - name: %s" % lib_name)
+                out.append("      file: %s/%s.wasm" % (self.script_dir, script))
         out.append("shard_pre_state:")
         out.append("  exec_env_states:")
         for r in self.pre_roots:
@@ -329,6 +576,107 @@ def vectors():
          "bytes (from a non-zero pre-state root)."],
         ["saves_nothing"], [g.root()], [(0, g.bytes(8))]))
 
+    # ---- bignum, hashing, AssemblyScript and library vectors -------------
+    g = Data("bignum_256")
+    ones = b"\xff" * 32
+    pre = [ones, g.root()]
+    blocks = [
+        (0, (1).to_bytes(32, "big")),              # r + w wraps to 0; w - r wraps to 2
+        (1, ones + bytes(32)),                     # w = 2^256 - 1, then w = 0
+        (0, g.bytes(5)),                           # one partial word: 5 bytes, then zeros
+        (1, b""),                                  # no words: root unchanged
+    ]
+    # A word equal to the current root: d = 0, so mulMod's modulus is d | 1 = 1.
+    r1 = run_model(["bignum_256", "bignum_256"], pre, blocks)[0][1]
+    blocks += [
+        (1, r1 + g.bytes(32)),
+        (0, g.bytes(100)),                         # 3 words and a 4-byte partial word
+        (1, g.bytes(32 * 4)),
+        (0, ones * 3),
+    ]
+    vs.append(Vector(
+        "bignum_256.yaml",
+        ["bignum_256 (env.bignum_* imports) folds each 32-byte big-endian word w of",
+         "the block data into the root r: s = r + w, d = w - r, p = s d (all mod 2^256),",
+         "q = p / (w | 1), r = (p s mod (d | 1)) + q (scripts/README.md). Blocks wrap",
+         "add, sub and mul around 2^256, use w = 0 and w = 2^256 - 1, a partial word,",
+         "empty data, and a word equal to the root (mulMod modulus 1)."],
+        ["bignum_256", "bignum_256"], pre, blocks,
+        ["w = 1 from r = 2^256 - 1", "w = 2^256 - 1, w = 0", "5 bytes", "empty",
+         "w = the current root, then a random word", "100 bytes", "4 words",
+         "three words 2^256 - 1"]))
+
+    def field_data(name, g):
+        p, width = FIELDS[name]
+        top = (1 << (8 * width)) - 1
+        le = lambda *xs: b"".join(x.to_bytes(width, "little") for x in xs)
+        blocks = [
+            (0, le(0, 1, p - 1)),
+            (1, le(p, p + 1, top)),                # inputs >= p, and 2^(8W) - 1
+            (0, b""),
+            (1, g.bytes(3 * width + width // 2)),  # a partial last chunk
+            (0, le(top, p - 1, 0)),
+            (1, le(g.rng.randrange(p), g.rng.randrange(p, top + 1), 2)),
+        ]
+        notes = ["0, 1, p - 1", "p, p + 1, 2^%d - 1" % (8 * width), "empty",
+                 note_bytes(blocks[3][1]), "2^%d - 1, p - 1, 0" % (8 * width),
+                 "random < p, random >= p, 2"]
+        # Pre-state roots: random, and 2^256 - 1 (>= p for both 32-byte fields).
+        return [g.root(), b"\xff" * 32], blocks, notes
+
+    for name, file, script in (("bn128", "field_bn128.yaml", "field_ops32"),
+                               ("secp256k1", "field_secp256k1.yaml", "field_ops32"),
+                               ("bls12-381", "field_bls12_381.yaml", "field_ops48")):
+        g = Data(file)
+        pre, blocks, notes = field_data(name, g)
+        width = FIELDS[name][1]
+        vs.append(Vector(
+            file,
+            ["%s (bignum.* imports) with bignum_field: %s (W = %d bytes) folds each" % (script, name, width),
+             "W-byte little-endian chunk c of the block data into acc through toMontgomery,",
+             "f1m_mul, f1m_square, f1m_add, f1m_sub, fromMontgomery, int_add, int_sub, int_mul",
+             "and int_div (scripts/README.md)%s. Chunks include 0, 1, p - 1, p, p + 1" %
+             (", root = SHA-256(acc)" if width == 48 else ""),
+             "and 2^%d - 1; env 1 starts from 2^256 - 1." % (8 * width)],
+            [script, script], pre, blocks, notes, bignum_field=name))
+
+    g = Data("hasher")
+    sizes = [0, 1, 103, 104, 105, 135, 136, 137, 1000]
+    blocks = [(0, g.bytes(n)) for n in sizes]
+    vs.append(Vector(
+        "hasher.yaml",
+        ["hasher: root = Keccak-256(root || data) XOR SHA-256(data), Keccak-256 through",
+         "env.ethash_keccak256 and SHA-256 through hash.sha256. Data sizes put the",
+         "Keccak input (32 + n bytes) at 135, 136 and 137 (the rate is 136) and the data",
+         "itself at 135, 136, 137; an empty block hashes the root alone."],
+        ["hasher"], [g.root()], blocks,
+        ["%d bytes, Keccak input %d" % (n, n + 32) for n in sizes]))
+
+    g = Data("library")
+    blocks = [(0, b""), (0, g.bytes(32)), (1, g.bytes(10)), (0, g.bytes(33)), (0, g.bytes(100))]
+    vs.append(Vector(
+        "library.yaml",
+        ["uses_lib computes its root through the library mathlib (lib_math.wasm):",
+         "r = r * r + w per 32-byte word (mathlib.square_add, itself calling",
+         "bignum.mul256 and bignum.add256), then xor with mathlib's constant, the call",
+         "count, a fresh-memory counter and a byte set by mathlib's start function",
+         "(scripts/README.md). Every block must get a fresh library instance and memory.",
+         "env 1 runs helloworld, which imports nothing from the library."],
+        ["uses_lib", "helloworld"], [g.root(), g.root()], blocks,
+        ["empty", "1 word", "helloworld", "2 words (the second 1 byte)", "4 words"],
+        libraries=[("mathlib", "lib_math")]))
+
+    g = Data("field-option/secp256k1_no_key")
+    pre, blocks, notes = field_data("secp256k1", g)
+    vs.append(Vector(
+        "field-option/secp256k1_no_key.yaml",
+        ["PASSES ONLY WITH `scout run --field secp256k1`: field_ops32 as in",
+         "field_secp256k1.yaml, but the vector has no bignum_field key and its roots are",
+         "those of secp256k1, so under the default field (bn128) it fails. It lives in a",
+         "folder of its own so that test-vectors/*.yaml does not include it."],
+        ["field_ops32", "field_ops32"], pre, blocks, notes,
+        script_dir="../../scripts/bin", run_field="secp256k1"))
+
     # ---- vectors that must fail ------------------------------------------
     def failing(name, description, scripts, pre_roots, blocks, block_notes=None):
         return Vector("failing/" + name, ["MUST FAIL: " + description[0]] + description[1:],
@@ -425,6 +773,31 @@ def vectors():
     v.post_roots[0] = v.pre_roots[0]
     vs.append(v)
 
+    g = Data("failing/as_abort")
+    vs.append(failing(
+        "as_abort.yaml",
+        ["as_abort calls env.abort with AssemblyScript strings, as an assert at",
+         "assembly/index.ts:12:3 does: the block must trap with",
+         "`abort: assertion failed at assembly/index.ts:12:3`. The expected root is the",
+         "pre-state root (saved before the abort), so the trap is the only thing wrong."],
+        ["as_abort"], [g.root()], [(0, b"")]))
+
+    g = Data("failing/div_by_zero")
+    vs.append(failing(
+        "div_by_zero.yaml",
+        ["div_by_zero calls env.bignum_div256 with a zero divisor (after one",
+         "division by 1): the host function must trap with `bignum.div256: division",
+         "by zero`. The expected root is the pre-state root, saved before."],
+        ["div_by_zero"], [g.root()], [(0, b"\x00")], ["data 00: div256"]))
+
+    g = Data("failing/int_div_by_zero")
+    vs.append(failing(
+        "int_div_by_zero.yaml",
+        ["div_by_zero calls env.bignum_int_div with a zero divisor (after one",
+         "division by 1): the host function must trap with `bignum.int_div: division",
+         "by zero`. The expected root is the pre-state root, saved before."],
+        ["div_by_zero"], [g.root()], [(0, b"\x01")], ["data 01: int_div"]))
+
     # ---- vectors whose scripts must fail to load -------------------------
     def load_error(name, script, description):
         g = Data("load-errors/" + name)
@@ -441,6 +814,15 @@ def vectors():
     vs.append(load_error("missing_script.yaml", "does_not_exist",
                          ["the execution script ../../scripts/bin/does_not_exist.wasm does",
                           "not exist."]))
+    v = load_error("library_name_clash.yaml", "helloworld",
+                   ["the library is named eth2, the name of an EEI module."])
+    v.libraries = [("eth2", "lib_math")]
+    vs.append(v)
+    v = load_error("library_missing_export.yaml", "lib_missing_import",
+                   ["the script imports mathlib.cube; the library mathlib",
+                    "(lib_math.wasm) exports no 'cube'."])
+    v.libraries = [("mathlib", "lib_math")]
+    vs.append(v)
     return vs
 
 
