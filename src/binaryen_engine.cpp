@@ -110,44 +110,383 @@ ModuleInterface describe(wasm::Module& module)
 constexpr wasm::Index max_interpreter_depth = 100'000;
 constexpr size_t interpreter_stack_bytes = size_t{256} << 20;
 
-class ScoutRunner : public wasm::ModuleRunnerBase<ScoutRunner>
+class BlockHost;
+class ScoutRunner;
+using Bindings = std::unordered_map<const wasm::Function*, ImportBinding>;
+using LinkedInstances = std::map<wasm::Name, std::shared_ptr<ScoutRunner>>;
+
+// ---------------------------------------------------------------------------
+// Raw values. Binaryen's interpreter passes every value as a wasm::Literal
+// inside a wasm::Flow (a small vector of Literals plus a branch target), and
+// Literal's copy, assignment and destructor live in libbinaryen.so: profiled,
+// a fifth of the time went to copying Literals. ScoutRunner's fast paths pass
+// the values of the numeric types as raw bits instead: an i32 or f32 in the low
+// 32 bits (zero-extended), an i64 or f64 in all 64. A Literal is only made
+// where a value crosses into code that still speaks Flow.
+
+/// none, unreachable, i32, i64, f32, f64: the types the fast paths evaluate.
+inline bool is_raw(wasm::Type t)
+{
+    return t.getID() <= wasm::Type::f64;
+}
+
+inline uint64_t raw_of(const wasm::Literal& l)
+{
+    switch (l.type.getBasic())
+    {
+    case wasm::Type::i32:
+        return static_cast<uint32_t>(l.geti32());
+    case wasm::Type::i64:
+        return static_cast<uint64_t>(l.geti64());
+    case wasm::Type::f32:
+        return static_cast<uint32_t>(l.reinterpreti32());
+    case wasm::Type::f64:
+        return static_cast<uint64_t>(l.reinterpreti64());
+    default:
+        WASM_UNREACHABLE("not a raw value");
+    }
+}
+
+/// A Flow holding the raw value `bits` of type `t` (no value for none).
+inline wasm::Flow flow_of(wasm::Type t, uint64_t bits)
+{
+    wasm::Flow flow;
+    switch (t.getBasic())
+    {
+    case wasm::Type::i32:
+        flow.values.emplace_back(static_cast<int32_t>(static_cast<uint32_t>(bits)));
+        break;
+    case wasm::Type::i64:
+        flow.values.emplace_back(static_cast<int64_t>(bits));
+        break;
+    case wasm::Type::f32:
+    {
+        const uint32_t b = static_cast<uint32_t>(bits);
+        float f;
+        std::memcpy(&f, &b, sizeof f);
+        flow.values.emplace_back(f);  // Literal(float) keeps the bits, NaN payloads included
+        break;
+    }
+    case wasm::Type::f64:
+    {
+        double d;
+        std::memcpy(&d, &bits, sizeof d);
+        flow.values.emplace_back(d);
+        break;
+    }
+    default:
+        break;
+    }
+    return flow;
+}
+
+inline wasm::Literal literal_of(wasm::Type t, uint64_t bits)
+{
+    return flow_of(t, bits).values[0];
+}
+
+// ---------------------------------------------------------------------------
+// What ScoutRunner needs to know of each function, worked out once per parsed
+// module (shared by every block's instance).
+
+struct FuncInfo
+{
+    wasm::Function* func = nullptr;
+    const HostFunction* host = nullptr;  ///< an import bound to the EEI
+    bool library = false;                ///< an import bound to a library's export
+    /// Parameters and result are all numeric (at most one result), and the
+    /// function is defined here or is an EEI import: calls pass raw bits.
+    bool raw_call = false;
+    wasm::Type results;
+    uint32_t params = 0;
+    uint32_t locals = 0;  ///< parameters included
+    /// Per local, the index of its value among the frame's "wide" locals (v128,
+    /// tuples and references, kept as Literals), or -1 for a numeric local,
+    /// kept as raw bits in the slot of its own index. Empty when no local is
+    /// wide (the usual case).
+    std::vector<int32_t> wide;
+    std::vector<wasm::Type> wide_types;
+};
+
+class ModuleCode
 {
 public:
-    ScoutRunner(wasm::Module& module, ExternalInterface* host,
-                std::map<wasm::Name, std::shared_ptr<ScoutRunner>> linked, uint32_t max_call_depth)
-      : ModuleRunnerBase(module, host, std::move(linked)), max_call_depth_(max_call_depth)
-    {}
+    ModuleCode() = default;
+    ModuleCode(wasm::Module& module, const Bindings& bindings)
+    {
+        for (auto& f : module.functions)
+        {
+            FuncInfo info;
+            info.func = f.get();
+            info.results = f->getResults();
+            info.params = static_cast<uint32_t>(f->getNumParams());
+            bool raw = info.results.isTuple() ? false : is_raw(info.results);
+            for (const auto& t : f->getParams())
+                raw = raw && is_raw(t) && t.isConcrete();
+            if (f->imported())
+            {
+                const auto it = bindings.find(f.get());
+                if (it != bindings.end() && it->second.host)
+                    info.host = it->second.host;
+                else
+                    info.library = true;  // (or unbound: callImport reports it)
+                info.raw_call = raw && info.host != nullptr;
+            }
+            else
+            {
+                info.raw_call = raw;
+                info.locals = static_cast<uint32_t>(f->getNumLocals());
+                for (wasm::Index i = 0; i < info.locals; ++i)
+                {
+                    const wasm::Type t = f->getLocalType(i);
+                    if (is_raw(t))
+                        continue;
+                    if (info.wide.empty())
+                        info.wide.assign(info.locals, -1);
+                    info.wide[i] = static_cast<int32_t>(info.wide_types.size());
+                    info.wide_types.push_back(t);
+                }
+            }
+            functions_.emplace(f->name, std::move(info));
+        }
+    }
 
-    // Calls nest no deeper than --max-call-depth. (Binaryen's own limit of 250
-    // is fixed; this one can only be lower.) The visitor dispatches to these
-    // through the derived type, so they wrap every call.
-    wasm::Flow visitCall(wasm::Call* curr)
-    {
-        const CallDepth guard(*this);
-        return ModuleRunnerBase::visitCall(curr);
-    }
-    wasm::Flow visitCallIndirect(wasm::CallIndirect* curr)
-    {
-        const CallDepth guard(*this);
-        return ModuleRunnerBase::visitCallIndirect(curr);
-    }
-    wasm::Flow visitCallRef(wasm::CallRef* curr)
-    {
-        const CallDepth guard(*this);
-        return ModuleRunnerBase::visitCallRef(curr);
-    }
+    const FuncInfo& function(wasm::Name name) const { return functions_.at(name); }
+
+private:
+    std::unordered_map<wasm::Name, FuncInfo> functions_;
+};
+
+/// One function invocation's locals.
+struct Frame
+{
+    uint64_t* raw = nullptr;                     ///< numeric locals, by index
+    std::vector<wasm::Literals>* wide = nullptr;  ///< the others (null: none)
+    const FuncInfo* info = nullptr;
+};
+
+/// Binaryen's wasm::ModuleRunner, made faster where the profile says so
+/// (docs/performance.md, "Binaryen engine"), with scout's limits.
+///
+/// The interpreter dispatches every expression to the visit method of the
+/// derived type; ScoutRunner overrides those of the hot expressions. Each
+/// override evaluates numeric expressions through eval(), which returns raw
+/// bits instead of a Flow and recurses into children the same way, and falls
+/// back to Binaryen's own visitor for everything else (floating-point
+/// arithmetic, SIMD, bulk memory, tuples, memory.grow...). Locals live in
+/// ScoutRunner's own frames, so calls and locals never go through Binaryen's
+/// FunctionScope; every entry point (callExport, callFunction, callTable) is
+/// ScoutRunner's. Semantics, trap messages, the order of evaluation and of
+/// host calls, and the depth counting of Binaryen's limits stay exactly
+/// Binaryen 108's: where the fast path meets anything unusual (an address
+/// that traps, a v128 value) it hands the expression to the Binaryen code it
+/// replaces.
+class ScoutRunner : public wasm::ModuleRunnerBase<ScoutRunner>
+{
+    using Base = wasm::ModuleRunnerBase<ScoutRunner>;
+    using Runner = wasm::ExpressionRunner<ScoutRunner>;
+    using Dispatch = wasm::OverriddenVisitor<ScoutRunner, wasm::Flow>;
+
+public:
+    ScoutRunner(wasm::Module& module, const ModuleCode& code, BlockHost* host,
+                LinkedInstances linked, uint32_t max_call_depth);
 
     /// Runs the start function, with the depth limit on. ParsedModule moves the
     /// start function out of the module, so that the base constructor (which
     /// runs it before a derived class can set anything) does not.
-    void start(wasm::Name start_function)
+    void start(wasm::Name start_function);
+
+    // Entry points: these hide the base class's, which would run the function
+    // in Binaryen's own frames.
+    wasm::Literals callExport(wasm::Name name, const wasm::Literals& arguments);
+    wasm::Literals callExport(wasm::Name name) { return callExport(name, wasm::Literals()); }
+    wasm::Literals callFunction(wasm::Name name, const wasm::Literals& arguments);
+    /// For callTable: calls a defined function of this instance.
+    wasm::Literals call_function_internal(wasm::Function* function, const wasm::Literals& arguments);
+
+    // --- the visitors the interpreter dispatches to (Flow in, Flow out) ---
+
+    /// As ExpressionRunner::visit (depth count and limit, dispatch), without
+    /// its result type check; the base class's code calls this one through
+    /// self()->visit.
+    wasm::Flow visit(wasm::Expression* curr)
     {
-        ExpressionRunner<ScoutRunner>::maxDepth = max_interpreter_depth;
-        if (start_function.is())
-            callFunction(start_function, {});
+        enter();
+        wasm::Flow flow = Dispatch::visit(curr);
+        --depth;
+        return flow;
+    }
+
+    wasm::Flow visitBlock(wasm::Block* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitBlock(curr);
+    }
+    wasm::Flow visitIf(wasm::If* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitIf(curr);
+    }
+    wasm::Flow visitLoop(wasm::Loop* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitLoop(curr);
+    }
+    wasm::Flow visitBreak(wasm::Break* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitBreak(curr);
+    }
+    wasm::Flow visitSwitch(wasm::Switch* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitSwitch(curr);
+    }
+    wasm::Flow visitReturn(wasm::Return* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitReturn(curr);
+    }
+    wasm::Flow visitDrop(wasm::Drop* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitDrop(curr);
+    }
+    wasm::Flow visitSelect(wasm::Select* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Runner::visitSelect(curr);
+    }
+    wasm::Flow visitUnary(wasm::Unary* curr)
+    {
+        return fast_unary(curr->op) ? raw_flow(curr) : Runner::visitUnary(curr);
+    }
+    wasm::Flow visitBinary(wasm::Binary* curr)
+    {
+        return fast_binary(curr->op) ? raw_flow(curr) : Runner::visitBinary(curr);
+    }
+    wasm::Flow visitLocalGet(wasm::LocalGet* curr);
+    wasm::Flow visitLocalSet(wasm::LocalSet* curr);
+    // (Also reached from the base constructor, for global initializers, before
+    // ScoutRunner's members exist: Binaryen's own.)
+    wasm::Flow visitGlobalGet(wasm::GlobalGet* curr) { return Base::visitGlobalGet(curr); }
+    wasm::Flow visitGlobalSet(wasm::GlobalSet* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Base::visitGlobalSet(curr);
+    }
+    wasm::Flow visitLoad(wasm::Load* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Base::visitLoad(curr);
+    }
+    wasm::Flow visitStore(wasm::Store* curr)
+    {
+        return is_raw(curr->type) ? raw_flow(curr) : Base::visitStore(curr);
+    }
+    wasm::Flow visitCall(wasm::Call* curr);
+    wasm::Flow visitCallIndirect(wasm::CallIndirect* curr);
+    wasm::Flow visitCallRef(wasm::CallRef*)
+    {
+        // Needs the GC proposal, which validation rejects; never Binaryen's
+        // own call path, whose frames ScoutRunner does not keep.
+        trap("call_ref is not supported");
+        WASM_UNREACHABLE("trap");
     }
 
 private:
+    friend class BlockHost;
+
+    // --- the fast path ---
+
+    /// Evaluates `e`, counting it against the depth limit as visit() does.
+    /// Returns true when control flows on, with the value's raw bits in `out`
+    /// when e's type is numeric; false when a branch (br, br_if, br_table,
+    /// return) leaves `e`, the branch then being in pending_.
+    bool eval(wasm::Expression* e, uint64_t& out);
+    /// As eval, without the depth count: `e` has been counted.
+    bool eval_counted(wasm::Expression* e, uint64_t& out);
+
+    bool eval_block(wasm::Block* curr, uint64_t& out);
+    bool eval_if(wasm::If* curr, uint64_t& out);
+    bool eval_loop(wasm::Loop* curr, uint64_t& out);
+    bool eval_break(wasm::Break* curr, uint64_t& out);
+    bool eval_switch(wasm::Switch* curr, uint64_t& out);
+    bool eval_return(wasm::Return* curr, uint64_t& out);
+    bool eval_drop(wasm::Drop* curr, uint64_t& out);
+    bool eval_select(wasm::Select* curr, uint64_t& out);
+    bool eval_unary(wasm::Unary* curr, uint64_t& out);
+    bool eval_binary(wasm::Binary* curr, uint64_t& out);
+    bool eval_local_set(wasm::LocalSet* curr, uint64_t& out);
+    bool eval_global_get(wasm::GlobalGet* curr, uint64_t& out);
+    bool eval_global_set(wasm::GlobalSet* curr, uint64_t& out);
+    bool eval_load(wasm::Load* curr, uint64_t& out);
+    bool eval_store(wasm::Store* curr, uint64_t& out);
+    bool eval_call(wasm::Call* curr, uint64_t& out);
+
+    /// The raw path of a call: guard taken, callee known.
+    bool call_raw(wasm::Call* curr, const FuncInfo& callee, uint64_t& out);
+    /// Binaryen's path of a call (Literals arguments), for the other signatures.
+    wasm::Flow call_literals(wasm::Call* curr, const FuncInfo& callee);
+    /// As ModuleRunnerBase::visitCallIndirect, the guard taken.
+    wasm::Flow call_indirect(wasm::CallIndirect* curr);
+
+    /// Invokes a defined function with raw arguments (callee.raw_call).
+    uint64_t invoke_raw(const FuncInfo& callee, const uint64_t* args);
+    /// Invokes a defined function with Literals, as callFunctionInternal does.
+    wasm::Literals invoke_literals(const FuncInfo& callee, const wasm::Literals& args);
+
+    /// Wraps the fast path of an expression reached through visit().
+    template <typename T> wasm::Flow raw_flow(T* curr)
+    {
+        uint64_t bits = 0;
+        if (!eval_counted(curr, bits))
+            return take_pending();
+        return flow_of(curr->type, bits);
+    }
+    /// Turns a Flow back into the fast path's terms.
+    bool from_flow(wasm::Flow&& flow, wasm::Type type, uint64_t& out)
+    {
+        if (flow.breaking())
+        {
+            pending_ = std::move(flow);
+            return false;
+        }
+        if (type.isConcrete() && is_raw(type))
+            out = raw_of(flow.values[0]);
+        return true;
+    }
+    wasm::Flow take_pending()
+    {
+        wasm::Flow flow = std::move(pending_);
+        pending_.breakTo.clear();
+        return flow;
+    }
+    /// A branch to `target` with the raw value `bits` of `type` (none: no value).
+    void branch(wasm::Name target, wasm::Type type, uint64_t bits)
+    {
+        pending_.values.clear();
+        if (type.isConcrete())
+            pending_.values.push_back(literal_of(type, bits));
+        pending_.breakTo = target;
+    }
+    /// The value of the branch in pending_, caught by a construct of `type`.
+    void catch_branch(wasm::Type type, uint64_t& out)
+    {
+        pending_.breakTo.clear();
+        if (type.isConcrete())
+            out = raw_of(pending_.values[0]);
+    }
+
+    /// ExpressionRunner::visit's depth count and limit.
+    void enter()
+    {
+        ++depth;
+        if (Runner::maxDepth != NO_LIMIT && depth > Runner::maxDepth)
+            hostLimit("interpreter recursion limit");
+    }
+
+    static bool fast_unary(wasm::UnaryOp op);
+    static bool fast_binary(wasm::BinaryOp op) { return op <= wasm::GeUInt64; }
+
+    /// Traps as Binaryen's trapIfGt does, when the fast bounds check fails.
+    wasm::Address checked_address(wasm::Load* curr, uint64_t ptr);
+    wasm::Address checked_address(wasm::Store* curr, uint64_t ptr);
+
+    /// Calls nest no deeper than --max-call-depth. (Binaryen's own limit of 250
+    /// is fixed; this one can only be lower.) Taken before a call's arguments
+    /// are evaluated, and held while they are, as the old wrapper of
+    /// ModuleRunnerBase::visitCall did.
     struct CallDepth
     {
         explicit CallDepth(ScoutRunner& r) : runner(r)
@@ -164,12 +503,41 @@ private:
         ScoutRunner& runner;
     };
 
+    /// A function invocation's frame, as callFunctionInternal's FunctionScope
+    /// and its callDepth check ("stack limit" beyond 250 invocations).
+    class FrameScope;
+
+    const ModuleCode& code_;
+    BlockHost* host_;
+    std::vector<uint8_t>* memory_;  ///< the linear memory (the library's, when imported)
     uint32_t max_call_depth_;
     uint32_t call_depth_ = 0;
+    size_t invocations_ = 0;  ///< Binaryen's callDepth: nested invocations since the export call
+    Frame* frame_ = nullptr;
+    wasm::Flow pending_;
+    std::unordered_map<wasm::Name, wasm::Literals*> globals_;
 };
 
-using Bindings = std::unordered_map<const wasm::Function*, ImportBinding>;
-using LinkedInstances = std::map<wasm::Name, std::shared_ptr<ScoutRunner>>;
+/// Whether a host function's value of this type uses all 64 bits.
+inline bool wide_bits(ValType t)
+{
+    return t == ValType::i64 || t == ValType::f64;
+}
+
+inline wasm::Type wasm_type(ValType t)
+{
+    switch (t)
+    {
+    case ValType::i64:
+        return wasm::Type::i64;
+    case ValType::f32:
+        return wasm::Type::f32;
+    case ValType::f64:
+        return wasm::Type::f64;
+    default:
+        return wasm::Type::i32;
+    }
+}
 
 class BlockHost final : public wasm::ModuleRunnerBase<ScoutRunner>::ExternalInterface
 {
@@ -185,6 +553,26 @@ public:
       , linked_(linked)
       , memory_owner_(memory_owner ? memory_owner : this)
     {}
+
+    /// The linear memory instances of this host see.
+    std::vector<uint8_t>& memory() { return memory_owner_->memory_; }
+
+    /// Calls an EEI function with raw arguments; returns the raw result.
+    uint64_t call_host(const HostFunction& f, const uint64_t* raw_args, size_t count)
+    {
+        Value args[8];
+        const size_t n = std::min(count, std::size(args));
+        for (size_t i = 0; i < n; ++i)
+            args[i].bits = i < f.type.params.size() && wide_bits(f.type.params[i]) ?
+                               raw_args[i] :
+                               static_cast<uint32_t>(raw_args[i]);
+        auto& memory = memory_owner_->memory_;
+        MemoryView view(memory.data(), memory.size());
+        const Value result = call_host_function(f, block_, view, args);
+        if (f.type.results.empty())
+            return 0;
+        return wide_bits(f.type.results[0]) ? result.bits : static_cast<uint32_t>(result.bits);
+    }
 
     void init(wasm::Module& module, ScoutRunner&) override
     {
@@ -208,22 +596,15 @@ public:
         if (it->second.host == nullptr)  // bound to a library's export
             return linked_->at(import->module)->callExport(import->base, arguments);
         const HostFunction& f = *it->second.host;
-        Value args[8];
+        uint64_t args[8] = {};
         const size_t n = std::min(arguments.size(), std::size(args));
         for (size_t i = 0; i < n; ++i)
-        {
-            const auto& lit = arguments[i];
-            args[i].bits = lit.type == wasm::Type::i64 ? static_cast<uint64_t>(lit.geti64()) :
-                                                         static_cast<uint32_t>(lit.geti32());
-        }
-        auto& memory = memory_owner_->memory_;
-        MemoryView view(memory.data(), memory.size());
-        const Value result = call_host_function(f, block_, view, args);
+            if (arguments[i].type.isConcrete() && is_raw(arguments[i].type))
+                args[i] = raw_of(arguments[i]);
+        const uint64_t result = call_host(f, args, n);
         if (f.type.results.empty())
             return {};
-        if (f.type.results[0] == ValType::i64)
-            return {wasm::Literal(static_cast<int64_t>(result.i64()))};
-        return {wasm::Literal(static_cast<int32_t>(result.i32()))};
+        return flow_of(wasm_type(f.type.results[0]), result).values;
     }
 
     wasm::Literals callTable(wasm::Name table_name,
@@ -248,7 +629,7 @@ public:
             trap("call_indirect: function signature mismatch");
         if (func->imported())
             return callImport(func, arguments);
-        return instance.callFunctionInternal(func->name, arguments);
+        return instance.call_function_internal(func, arguments);
     }
 
     bool growMemory(wasm::Address, wasm::Address new_size) override
@@ -356,12 +737,819 @@ private:
     std::unordered_map<wasm::Name, std::vector<wasm::Literal>> tables_;
 };
 
+// ---------------------------------------------------------------------------
+// ScoutRunner's definitions.
+
+ScoutRunner::ScoutRunner(wasm::Module& module, const ModuleCode& code, BlockHost* host,
+                         LinkedInstances linked, uint32_t max_call_depth)
+  : ModuleRunnerBase(module, host, std::move(linked))
+  , code_(code)
+  , host_(host)
+  , memory_(&host->memory())
+  , max_call_depth_(max_call_depth)
+{}
+
+void ScoutRunner::start(wasm::Name start_function)
+{
+    Runner::maxDepth = max_interpreter_depth;
+    // Globals stay in the base class's map (the base constructor initialized
+    // them there); the fast path finds them without a map search.
+    for (auto& g : wasm.globals)
+        if (!g->imported())
+            globals_[g->name] = &globals[g->name];
+    if (start_function.is())
+        callFunction(start_function, {});
+}
+
+wasm::Literals ScoutRunner::callExport(wasm::Name name, const wasm::Literals& arguments)
+{
+    wasm::Export* export_ = wasm.getExportOrNull(name);
+    if (!export_)
+        externalInterface->trap("callExport not found");
+    return callFunction(export_->value, arguments);
+}
+
+wasm::Literals ScoutRunner::callFunction(wasm::Name name, const wasm::Literals& arguments)
+{
+    invocations_ = 0;  // as ModuleRunnerBase::callFunction resets callDepth
+    return invoke_literals(code_.function(name), arguments);
+}
+
+wasm::Literals ScoutRunner::call_function_internal(wasm::Function* function,
+                                                   const wasm::Literals& arguments)
+{
+    return invoke_literals(code_.function(function->name), arguments);
+}
+
+class ScoutRunner::FrameScope
+{
+public:
+    FrameScope(ScoutRunner& runner, const FuncInfo& callee)
+      : runner_(runner), saved_frame_(runner.frame_), saved_invocations_(runner.invocations_)
+    {
+        if (runner.invocations_ > Base::maxDepth)
+            runner.externalInterface->trap("stack limit");
+        ++runner.invocations_;
+        const size_t n = callee.locals;
+        uint64_t* raw = small_;
+        if (n > std::size(small_))
+        {
+            big_.reset(new uint64_t[n]);
+            raw = big_.get();
+        }
+        std::fill(raw, raw + n, uint64_t{0});
+        frame_.raw = raw;
+        frame_.info = &callee;
+        if (!callee.wide_types.empty())
+        {
+            wide_ = std::make_unique<std::vector<wasm::Literals>>();
+            for (const auto& t : callee.wide_types)
+                wide_->push_back(wasm::Literal::makeZeros(t));
+            frame_.wide = wide_.get();
+        }
+    }
+    ~FrameScope()
+    {
+        runner_.frame_ = saved_frame_;
+        runner_.invocations_ = saved_invocations_;
+    }
+    FrameScope(const FrameScope&) = delete;
+    FrameScope& operator=(const FrameScope&) = delete;
+
+    Frame& frame() { return frame_; }
+    void enter() { runner_.frame_ = &frame_; }
+
+private:
+    ScoutRunner& runner_;
+    Frame* saved_frame_;
+    size_t saved_invocations_;
+    Frame frame_;
+    uint64_t small_[64];
+    std::unique_ptr<uint64_t[]> big_;
+    std::unique_ptr<std::vector<wasm::Literals>> wide_;
+};
+
+uint64_t ScoutRunner::invoke_raw(const FuncInfo& callee, const uint64_t* args)
+{
+    FrameScope scope(*this, callee);
+    std::copy(args, args + callee.params, scope.frame().raw);
+    scope.enter();
+    uint64_t result = 0;
+    if (!eval(callee.func->body, result))  // a return: the only branch out of a body
+        catch_branch(callee.results, result);
+    return result;
+}
+
+wasm::Literals ScoutRunner::invoke_literals(const FuncInfo& callee, const wasm::Literals& args)
+{
+    wasm::Function* function = callee.func;
+    if (function->getParams().size() != args.size())
+        WASM_UNREACHABLE("invalid param count");
+    FrameScope scope(*this, callee);
+    Frame& frame = scope.frame();
+    for (size_t i = 0; i < args.size(); ++i)
+    {
+        if (!callee.wide.empty() && callee.wide[i] >= 0)
+            (*frame.wide)[callee.wide[i]] = {args[i]};
+        else
+            frame.raw[i] = raw_of(args[i]);
+    }
+    scope.enter();
+    if (is_raw(function->body->type))
+    {
+        uint64_t result = 0;
+        if (!eval(function->body, result))
+        {
+            wasm::Flow flow = take_pending();
+            return flow.values;
+        }
+        if (!callee.results.isConcrete())
+            return {};
+        return flow_of(callee.results, result).values;
+    }
+    wasm::Flow flow = visit(function->body);
+    return flow.values;
+}
+
+bool ScoutRunner::eval(wasm::Expression* e, uint64_t& out)
+{
+    enter();
+    const bool ok = eval_counted(e, out);
+    --depth;
+    return ok;
+}
+
+bool ScoutRunner::eval_counted(wasm::Expression* e, uint64_t& out)
+{
+    using E = wasm::Expression;
+    if (is_raw(e->type))
+    {
+        switch (e->_id)
+        {
+        case E::LocalGetId:
+        {
+            const auto index = static_cast<wasm::LocalGet*>(e)->index;
+            if (frame_->wide)
+                if (frame_->info->wide[index] >= 0)
+                    break;  // a wide local read as a numeric type: impossible, but safe
+            out = frame_->raw[index];
+            return true;
+        }
+        case E::ConstId:
+            out = raw_of(static_cast<wasm::Const*>(e)->value);
+            return true;
+        case E::BinaryId:
+            if (fast_binary(static_cast<wasm::Binary*>(e)->op))
+                return eval_binary(static_cast<wasm::Binary*>(e), out);
+            break;
+        case E::LocalSetId:
+            return eval_local_set(static_cast<wasm::LocalSet*>(e), out);
+        case E::BlockId:
+            return eval_block(static_cast<wasm::Block*>(e), out);
+        case E::LoadId:
+            return eval_load(static_cast<wasm::Load*>(e), out);
+        case E::StoreId:
+            return eval_store(static_cast<wasm::Store*>(e), out);
+        case E::BreakId:
+            return eval_break(static_cast<wasm::Break*>(e), out);
+        case E::IfId:
+            return eval_if(static_cast<wasm::If*>(e), out);
+        case E::LoopId:
+            return eval_loop(static_cast<wasm::Loop*>(e), out);
+        case E::UnaryId:
+            if (fast_unary(static_cast<wasm::Unary*>(e)->op))
+                return eval_unary(static_cast<wasm::Unary*>(e), out);
+            break;
+        case E::CallId:
+            return eval_call(static_cast<wasm::Call*>(e), out);
+        case E::GlobalGetId:
+            return eval_global_get(static_cast<wasm::GlobalGet*>(e), out);
+        case E::GlobalSetId:
+            return eval_global_set(static_cast<wasm::GlobalSet*>(e), out);
+        case E::SelectId:
+            return eval_select(static_cast<wasm::Select*>(e), out);
+        case E::DropId:
+            return eval_drop(static_cast<wasm::Drop*>(e), out);
+        case E::SwitchId:
+            return eval_switch(static_cast<wasm::Switch*>(e), out);
+        case E::ReturnId:
+            return eval_return(static_cast<wasm::Return*>(e), out);
+        case E::NopId:
+            return true;
+        default:
+            break;
+        }
+    }
+    // Everything else: Binaryen's visitor (or ScoutRunner's Flow one).
+    return from_flow(Dispatch::visit(e), e->type, out);
+}
+
+// As ExpressionRunner::visitBlock: nested blocks in first position are run
+// iteratively (their depth not counted), without its heap-allocated stack for
+// up to eight of them.
+bool ScoutRunner::eval_block(wasm::Block* curr, uint64_t& out)
+{
+    wasm::SmallVector<wasm::Block*, 8> stack;
+    stack.push_back(curr);
+    while (curr->list.size() > 0 && curr->list[0]->is<wasm::Block>())
+    {
+        curr = curr->list[0]->cast<wasm::Block>();
+        stack.push_back(curr);
+    }
+    wasm::Block* top = stack.back();
+    bool breaking = false;
+    while (stack.size() > 0)
+    {
+        curr = stack.back();
+        stack.pop_back();
+        if (breaking)
+        {
+            if (pending_.breakTo == curr->name)
+            {
+                breaking = false;
+                catch_branch(curr->type, out);
+            }
+            continue;
+        }
+        auto& list = curr->list;
+        for (size_t i = curr != top ? 1 : 0; i < list.size(); i++)
+        {
+            if (!eval(list[i], out))
+            {
+                breaking = true;
+                if (pending_.breakTo == curr->name)
+                {
+                    breaking = false;
+                    catch_branch(curr->type, out);
+                }
+                break;
+            }
+        }
+    }
+    return !breaking;
+}
+
+bool ScoutRunner::eval_if(wasm::If* curr, uint64_t& out)
+{
+    uint64_t condition = 0;
+    if (!eval(curr->condition, condition))
+        return false;
+    if (static_cast<uint32_t>(condition) != 0)
+        return eval(curr->ifTrue, out);
+    if (curr->ifFalse)
+        return eval(curr->ifFalse, out);
+    return true;
+}
+
+bool ScoutRunner::eval_loop(wasm::Loop* curr, uint64_t& out)
+{
+    while (true)
+    {
+        if (eval(curr->body, out))
+            return true;
+        if (pending_.breakTo != curr->name)
+            return false;
+        pending_.breakTo.clear();  // br to the loop: the next iteration
+    }
+}
+
+bool ScoutRunner::eval_break(wasm::Break* curr, uint64_t& out)
+{
+    if (curr->value && !is_raw(curr->value->type))
+        return from_flow(Runner::visitBreak(curr), curr->type, out);
+    uint64_t value = 0;
+    if (curr->value && !eval(curr->value, value))
+        return false;
+    if (curr->condition)
+    {
+        uint64_t condition = 0;
+        if (!eval(curr->condition, condition))
+            return false;
+        if (static_cast<uint32_t>(condition) == 0)
+        {
+            out = value;  // br_if not taken: its value flows on
+            return true;
+        }
+    }
+    branch(curr->name, curr->value ? curr->value->type : wasm::Type::none, value);
+    return false;
+}
+
+bool ScoutRunner::eval_switch(wasm::Switch* curr, uint64_t& out)
+{
+    if (curr->value && !is_raw(curr->value->type))
+        return from_flow(Runner::visitSwitch(curr), curr->type, out);
+    uint64_t value = 0;
+    if (curr->value && !eval(curr->value, value))
+        return false;
+    uint64_t condition = 0;
+    if (!eval(curr->condition, condition))
+        return false;
+    const int64_t index = static_cast<int32_t>(condition);  // getInteger(): signed
+    wasm::Name target = curr->default_;
+    if (index >= 0 && static_cast<size_t>(index) < curr->targets.size())
+        target = curr->targets[static_cast<size_t>(index)];
+    branch(target, curr->value ? curr->value->type : wasm::Type::none, value);
+    return false;
+}
+
+bool ScoutRunner::eval_return(wasm::Return* curr, uint64_t& out)
+{
+    if (curr->value && !is_raw(curr->value->type))
+        return from_flow(Runner::visitReturn(curr), curr->type, out);
+    uint64_t value = 0;
+    if (curr->value && !eval(curr->value, value))
+        return false;
+    branch(wasm::RETURN_FLOW, curr->value ? curr->value->type : wasm::Type::none, value);
+    return false;
+}
+
+bool ScoutRunner::eval_drop(wasm::Drop* curr, uint64_t& out)
+{
+    if (!is_raw(curr->value->type))
+        return from_flow(Runner::visitDrop(curr), curr->type, out);
+    uint64_t ignored = 0;
+    return eval(curr->value, ignored);
+}
+
+bool ScoutRunner::eval_select(wasm::Select* curr, uint64_t& out)
+{
+    uint64_t if_true = 0, if_false = 0, condition = 0;
+    if (!eval(curr->ifTrue, if_true) || !eval(curr->ifFalse, if_false) ||
+        !eval(curr->condition, condition))
+        return false;
+    out = static_cast<uint32_t>(condition) != 0 ? if_true : if_false;
+    return true;
+}
+
+bool ScoutRunner::fast_unary(wasm::UnaryOp op)
+{
+    switch (op)
+    {
+    case wasm::ClzInt32:
+    case wasm::ClzInt64:
+    case wasm::CtzInt32:
+    case wasm::CtzInt64:
+    case wasm::PopcntInt32:
+    case wasm::PopcntInt64:
+    case wasm::EqZInt32:
+    case wasm::EqZInt64:
+    case wasm::ExtendSInt32:
+    case wasm::ExtendUInt32:
+    case wasm::WrapInt64:
+    case wasm::ReinterpretFloat32:
+    case wasm::ReinterpretFloat64:
+    case wasm::ReinterpretInt32:
+    case wasm::ReinterpretInt64:
+    case wasm::ExtendS8Int32:
+    case wasm::ExtendS16Int32:
+    case wasm::ExtendS8Int64:
+    case wasm::ExtendS16Int64:
+    case wasm::ExtendS32Int64:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool ScoutRunner::eval_unary(wasm::Unary* curr, uint64_t& out)
+{
+    uint64_t v = 0;
+    if (!eval(curr->value, v))
+        return false;
+    const uint32_t a = static_cast<uint32_t>(v);
+    switch (curr->op)
+    {
+    case wasm::ClzInt32:
+        out = a == 0 ? 32 : __builtin_clz(a);
+        break;
+    case wasm::ClzInt64:
+        out = v == 0 ? 64 : __builtin_clzll(v);
+        break;
+    case wasm::CtzInt32:
+        out = a == 0 ? 32 : __builtin_ctz(a);
+        break;
+    case wasm::CtzInt64:
+        out = v == 0 ? 64 : __builtin_ctzll(v);
+        break;
+    case wasm::PopcntInt32:
+        out = __builtin_popcount(a);
+        break;
+    case wasm::PopcntInt64:
+        out = __builtin_popcountll(v);
+        break;
+    case wasm::EqZInt32:
+        out = a == 0;
+        break;
+    case wasm::EqZInt64:
+        out = v == 0;
+        break;
+    case wasm::ExtendSInt32:
+        out = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(a)));
+        break;
+    case wasm::ExtendUInt32:
+    case wasm::WrapInt64:
+    case wasm::ReinterpretFloat32:
+    case wasm::ReinterpretInt32:
+        out = a;
+        break;
+    case wasm::ReinterpretFloat64:
+    case wasm::ReinterpretInt64:
+        out = v;
+        break;
+    case wasm::ExtendS8Int32:
+        out = static_cast<uint32_t>(static_cast<int32_t>(static_cast<int8_t>(a)));
+        break;
+    case wasm::ExtendS16Int32:
+        out = static_cast<uint32_t>(static_cast<int32_t>(static_cast<int16_t>(a)));
+        break;
+    case wasm::ExtendS8Int64:
+        out = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(v)));
+        break;
+    case wasm::ExtendS16Int64:
+        out = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(v)));
+        break;
+    case wasm::ExtendS32Int64:
+        out = static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v)));
+        break;
+    default:
+        WASM_UNREACHABLE("not a fast unary op");
+    }
+    return true;
+}
+
+namespace ops {
+
+inline uint32_t rotl32(uint32_t x, uint32_t n)
+{
+    n &= 31;
+    return n == 0 ? x : (x << n) | (x >> (32 - n));
+}
+inline uint32_t rotr32(uint32_t x, uint32_t n)
+{
+    n &= 31;
+    return n == 0 ? x : (x >> n) | (x << (32 - n));
+}
+inline uint64_t rotl64(uint64_t x, uint64_t n)
+{
+    n &= 63;
+    return n == 0 ? x : (x << n) | (x >> (64 - n));
+}
+inline uint64_t rotr64(uint64_t x, uint64_t n)
+{
+    n &= 63;
+    return n == 0 ? x : (x >> n) | (x << (64 - n));
+}
+
+}  // namespace ops
+
+bool ScoutRunner::eval_binary(wasm::Binary* curr, uint64_t& out)
+{
+    uint64_t l = 0, r = 0;
+    if (!eval(curr->left, l))
+        return false;
+    if (!eval(curr->right, r))
+        return false;
+    const uint32_t a = static_cast<uint32_t>(l), b = static_cast<uint32_t>(r);
+    const int32_t sa = static_cast<int32_t>(a), sb = static_cast<int32_t>(b);
+    const int64_t sl = static_cast<int64_t>(l), sr = static_cast<int64_t>(r);
+    // Trap messages are ExpressionRunner::visitBinary's.
+    switch (curr->op)
+    {
+    case wasm::AddInt32: out = static_cast<uint32_t>(a + b); break;
+    case wasm::SubInt32: out = static_cast<uint32_t>(a - b); break;
+    case wasm::MulInt32: out = static_cast<uint32_t>(a * b); break;
+    case wasm::DivSInt32:
+        if (b == 0)
+            trap("i32.div_s by 0");
+        if (sa == std::numeric_limits<int32_t>::min() && sb == -1)
+            trap("i32.div_s overflow");
+        out = static_cast<uint32_t>(sa / sb);
+        break;
+    case wasm::DivUInt32:
+        if (b == 0)
+            trap("i32.div_u by 0");
+        out = a / b;
+        break;
+    case wasm::RemSInt32:
+        if (b == 0)
+            trap("i32.rem_s by 0");
+        out = sa == std::numeric_limits<int32_t>::min() && sb == -1 ? 0 :
+                                                                      static_cast<uint32_t>(sa % sb);
+        break;
+    case wasm::RemUInt32:
+        if (b == 0)
+            trap("i32.rem_u by 0");
+        out = a % b;
+        break;
+    case wasm::AndInt32: out = a & b; break;
+    case wasm::OrInt32: out = a | b; break;
+    case wasm::XorInt32: out = a ^ b; break;
+    case wasm::ShlInt32: out = static_cast<uint32_t>(a << (b & 31)); break;
+    case wasm::ShrSInt32: out = static_cast<uint32_t>(sa >> (b & 31)); break;
+    case wasm::ShrUInt32: out = a >> (b & 31); break;
+    case wasm::RotLInt32: out = ops::rotl32(a, b); break;
+    case wasm::RotRInt32: out = ops::rotr32(a, b); break;
+    case wasm::EqInt32: out = a == b; break;
+    case wasm::NeInt32: out = a != b; break;
+    case wasm::LtSInt32: out = sa < sb; break;
+    case wasm::LtUInt32: out = a < b; break;
+    case wasm::LeSInt32: out = sa <= sb; break;
+    case wasm::LeUInt32: out = a <= b; break;
+    case wasm::GtSInt32: out = sa > sb; break;
+    case wasm::GtUInt32: out = a > b; break;
+    case wasm::GeSInt32: out = sa >= sb; break;
+    case wasm::GeUInt32: out = a >= b; break;
+
+    case wasm::AddInt64: out = l + r; break;
+    case wasm::SubInt64: out = l - r; break;
+    case wasm::MulInt64: out = l * r; break;
+    case wasm::DivSInt64:
+        if (r == 0)
+            trap("i64.div_s by 0");
+        if (sl == std::numeric_limits<int64_t>::min() && sr == -1)
+            trap("i64.div_s overflow");
+        out = static_cast<uint64_t>(sl / sr);
+        break;
+    case wasm::DivUInt64:
+        if (r == 0)
+            trap("i64.div_u by 0");
+        out = l / r;
+        break;
+    case wasm::RemSInt64:
+        if (r == 0)
+            trap("i64.rem_s by 0");
+        out = sl == std::numeric_limits<int64_t>::min() && sr == -1 ? 0 :
+                                                                      static_cast<uint64_t>(sl % sr);
+        break;
+    case wasm::RemUInt64:
+        if (r == 0)
+            trap("i64.rem_u by 0");
+        out = l % r;
+        break;
+    case wasm::AndInt64: out = l & r; break;
+    case wasm::OrInt64: out = l | r; break;
+    case wasm::XorInt64: out = l ^ r; break;
+    case wasm::ShlInt64: out = l << (r & 63); break;
+    case wasm::ShrSInt64: out = static_cast<uint64_t>(sl >> (r & 63)); break;
+    case wasm::ShrUInt64: out = l >> (r & 63); break;
+    case wasm::RotLInt64: out = ops::rotl64(l, r); break;
+    case wasm::RotRInt64: out = ops::rotr64(l, r); break;
+    case wasm::EqInt64: out = l == r; break;
+    case wasm::NeInt64: out = l != r; break;
+    case wasm::LtSInt64: out = sl < sr; break;
+    case wasm::LtUInt64: out = l < r; break;
+    case wasm::LeSInt64: out = sl <= sr; break;
+    case wasm::LeUInt64: out = l <= r; break;
+    case wasm::GtSInt64: out = sl > sr; break;
+    case wasm::GtUInt64: out = l > r; break;
+    case wasm::GeSInt64: out = sl >= sr; break;
+    case wasm::GeUInt64: out = l >= r; break;
+    default:
+        WASM_UNREACHABLE("not a fast binary op");
+    }
+    return true;
+}
+
+bool ScoutRunner::eval_local_set(wasm::LocalSet* curr, uint64_t& out)
+{
+    if (frame_->wide && frame_->info->wide[curr->index] >= 0)
+        return from_flow(visitLocalSet(curr), curr->type, out);
+    uint64_t value = 0;
+    if (!eval(curr->value, value))
+        return false;
+    frame_->raw[curr->index] = value;
+    out = value;  // local.tee's value
+    return true;
+}
+
+wasm::Flow ScoutRunner::visitLocalGet(wasm::LocalGet* curr)
+{
+    if (frame_->wide && frame_->info->wide[curr->index] >= 0)
+        return wasm::Flow((*frame_->wide)[frame_->info->wide[curr->index]]);
+    return flow_of(curr->type, frame_->raw[curr->index]);
+}
+
+wasm::Flow ScoutRunner::visitLocalSet(wasm::LocalSet* curr)
+{
+    if (frame_->wide && frame_->info->wide[curr->index] >= 0)
+    {
+        wasm::Flow flow = visit(curr->value);
+        if (flow.breaking())
+            return flow;
+        (*frame_->wide)[frame_->info->wide[curr->index]] = flow.values;
+        return curr->isTee() ? flow : wasm::Flow();
+    }
+    return raw_flow(curr);
+}
+
+bool ScoutRunner::eval_global_get(wasm::GlobalGet* curr, uint64_t& out)
+{
+    out = raw_of((*globals_.at(curr->name))[0]);
+    return true;
+}
+
+bool ScoutRunner::eval_global_set(wasm::GlobalSet* curr, uint64_t& out)
+{
+    if (!is_raw(curr->value->type))
+        return from_flow(Base::visitGlobalSet(curr), curr->type, out);
+    uint64_t value = 0;
+    if (!eval(curr->value, value))
+        return false;
+    auto& global = *globals_.at(curr->name);
+    global[0] = literal_of(curr->value->type, value);
+    return true;
+}
+
+// Binaryen's getFinalAddress reads an i32 pointer as a signed value (it widens
+// geti32() to 64 bits), so every pointer from 2^31 up traps as "final >
+// memory"; the fast path keeps that, and otherwise accepts exactly the
+// accesses getFinalAddress accepts (ptr + offset + bytes <= memory size).
+// Anything else goes to getFinalAddress itself, for its trap and message.
+
+wasm::Address ScoutRunner::checked_address(wasm::Load* curr, uint64_t ptr)
+{
+    return getMemoryInstance()->getFinalAddress(
+        curr, wasm::Literal(static_cast<int32_t>(static_cast<uint32_t>(ptr))));
+}
+
+wasm::Address ScoutRunner::checked_address(wasm::Store* curr, uint64_t ptr)
+{
+    return getMemoryInstance()->getFinalAddress(
+        curr, wasm::Literal(static_cast<int32_t>(static_cast<uint32_t>(ptr))));
+}
+
+bool ScoutRunner::eval_load(wasm::Load* curr, uint64_t& out)
+{
+    if (curr->isAtomic)
+        return from_flow(Base::visitLoad(curr), curr->type, out);
+    uint64_t ptr = 0;
+    if (!eval(curr->ptr, ptr))
+        return false;
+    const uint32_t p = static_cast<uint32_t>(ptr);
+    const uint64_t ea = uint64_t{p} + curr->offset;
+    auto& memory = *memory_;
+    if (static_cast<int32_t>(p) < 0 || ea + curr->bytes > memory.size())
+    {
+        auto* inst = getMemoryInstance();
+        const wasm::Address addr = checked_address(curr, ptr);  // traps
+        out = raw_of(inst->externalInterface->load(curr, addr));
+        return true;
+    }
+    const uint8_t* src = memory.data() + ea;
+    switch (curr->bytes)
+    {
+    case 1:
+        out = curr->signed_ ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(*src))) :
+                              uint64_t{*src};
+        break;
+    case 2:
+    {
+        uint16_t v;
+        std::memcpy(&v, src, 2);
+        out = curr->signed_ ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(v))) :
+                              uint64_t{v};
+        break;
+    }
+    case 4:
+    {
+        uint32_t v;
+        std::memcpy(&v, src, 4);
+        out = curr->signed_ && curr->type == wasm::Type::i64 ?
+                  static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))) :
+                  uint64_t{v};
+        break;
+    }
+    default:
+        std::memcpy(&out, src, 8);
+        break;
+    }
+    if (curr->type == wasm::Type::i32)
+        out = static_cast<uint32_t>(out);  // sign extension stops at 32 bits
+    return true;
+}
+
+bool ScoutRunner::eval_store(wasm::Store* curr, uint64_t& out)
+{
+    if (curr->isAtomic || !is_raw(curr->value->type))
+        return from_flow(Base::visitStore(curr), curr->type, out);
+    uint64_t ptr = 0, value = 0;
+    if (!eval(curr->ptr, ptr) || !eval(curr->value, value))
+        return false;
+    const uint32_t p = static_cast<uint32_t>(ptr);
+    const uint64_t ea = uint64_t{p} + curr->offset;
+    auto& memory = *memory_;
+    if (static_cast<int32_t>(p) < 0 || ea + curr->bytes > memory.size())
+    {
+        auto* inst = getMemoryInstance();
+        const wasm::Address addr = checked_address(curr, ptr);  // traps
+        inst->externalInterface->store(curr, addr, literal_of(curr->value->type, value));
+        return true;
+    }
+    std::memcpy(memory.data() + ea, &value, curr->bytes);  // little-endian host
+    return true;
+}
+
+bool ScoutRunner::eval_call(wasm::Call* curr, uint64_t& out)
+{
+    const CallDepth guard(*this);
+    const FuncInfo& callee = code_.function(curr->target);
+    if (callee.raw_call && curr->operands.size() <= 16)
+        return call_raw(curr, callee, out);
+    return from_flow(call_literals(curr, callee), curr->type, out);
+}
+
+wasm::Flow ScoutRunner::visitCall(wasm::Call* curr)
+{
+    const CallDepth guard(*this);
+    const FuncInfo& callee = code_.function(curr->target);
+    if (callee.raw_call && curr->operands.size() <= 16)
+    {
+        uint64_t bits = 0;
+        if (!call_raw(curr, callee, bits))
+            return take_pending();
+        return flow_of(curr->type, bits);
+    }
+    return call_literals(curr, callee);
+}
+
+bool ScoutRunner::call_raw(wasm::Call* curr, const FuncInfo& callee, uint64_t& out)
+{
+    uint64_t args[16];
+    const size_t n = curr->operands.size();
+    for (size_t i = 0; i < n; ++i)
+        if (!eval(curr->operands[i], args[i]))
+            return false;
+    uint64_t result = 0;
+    if (callee.host)
+        result = host_->call_host(*callee.host, args, n);
+    else
+        result = invoke_raw(callee, args);
+    if (curr->isReturn)  // return_call (tail calls are not enabled; as Binaryen does it)
+    {
+        branch(wasm::RETURN_FLOW, curr->type, result);
+        return false;
+    }
+    out = result;
+    return true;
+}
+
+wasm::Flow ScoutRunner::call_literals(wasm::Call* curr, const FuncInfo& callee)
+{
+    wasm::Literals arguments;
+    wasm::Flow flow = generateArguments(curr->operands, arguments);
+    if (flow.breaking())
+        return flow;
+    wasm::Flow ret;
+    if (callee.func->imported())
+        ret.values = externalInterface->callImport(callee.func, arguments);
+    else
+        ret.values = invoke_literals(callee, arguments);
+    if (curr->isReturn)
+        ret.breakTo = wasm::RETURN_FLOW;
+    return ret;
+}
+
+wasm::Flow ScoutRunner::visitCallIndirect(wasm::CallIndirect* curr)
+{
+    const CallDepth guard(*this);
+    return call_indirect(curr);
+}
+
+wasm::Flow ScoutRunner::call_indirect(wasm::CallIndirect* curr)
+{
+    wasm::Literals arguments;
+    wasm::Flow flow = generateArguments(curr->operands, arguments);
+    if (flow.breaking())
+        return flow;
+    wasm::Flow target = visit(curr->target);
+    if (target.breaking())
+        return target;
+    const wasm::Index index = target.getSingleValue().geti32();
+    const wasm::Type type = curr->isReturn ? frame_->info->func->getResults() : curr->type;
+    // ModuleRunnerBase::getTableInterfaceInfo (private there).
+    ExternalInterface* table_interface = externalInterface;
+    wasm::Name table_name = curr->table;
+    if (auto* table = wasm.getTable(curr->table); table->imported())
+    {
+        auto& owner = linkedInstances.at(table->module);
+        table_interface = owner->externalInterface;
+        table_name = owner->wasm.getExport(table->base)->value;
+    }
+    wasm::Flow ret = table_interface->callTable(table_name, index, curr->heapType, arguments,
+                                                type, *this);
+    if (curr->isReturn)
+        ret.breakTo = wasm::RETURN_FLOW;
+    return ret;
+}
+
 /// A module parsed, validated and described once.
 struct ParsedModule
 {
     wasm::Module module;
     ModuleInterface interface;
     Bindings bindings;
+    ModuleCode code;   ///< built by bind()
     wasm::Name start;  ///< moved out of `module`: ScoutRunner::start runs it
 
     ParsedModule(const Bytes& wasm_bytes, uint64_t max_memory_bytes, uint32_t max_pages)
@@ -385,6 +1573,7 @@ struct ParsedModule
         size_t i = 0;
         wasm::ModuleUtils::iterImportedFunctions(module,
                                                  [&](wasm::Function* f) { bindings[f] = bound[i++]; });
+        code = ModuleCode(module, bindings);
     }
 };
 
@@ -438,8 +1627,9 @@ private:
         {
             library_hosts.push_back(
                 std::make_unique<BlockHost>(block, lib.parsed->bindings, max_memory_bytes_));
-            auto runner = std::make_shared<ScoutRunner>(
-                lib.parsed->module, library_hosts.back().get(), LinkedInstances{}, max_call_depth_);
+            auto runner = std::make_shared<ScoutRunner>(lib.parsed->module, lib.parsed->code,
+                                                        library_hosts.back().get(),
+                                                        LinkedInstances{}, max_call_depth_);
             runner->start(lib.parsed->start);
             linked[lib.name] = std::move(runner);
         }
@@ -450,7 +1640,7 @@ private:
                     memory_owner = library_hosts[i].get();
         BlockHost host(block, script_->bindings, max_memory_bytes_, &linked, memory_owner);
         // The constructor instantiates: globals, tables, data segments, start.
-        ScoutRunner instance(script_->module, &host, linked, max_call_depth_);
+        ScoutRunner instance(script_->module, script_->code, &host, linked, max_call_depth_);
         instance.start(script_->start);
         block.instantiate_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -495,17 +1685,56 @@ struct FloatFinder : wasm::PostWalker<FloatFinder, wasm::UnifiedExpressionVisito
             uses = uses || is_float(child->type);
         if (!uses)
             return;
-        // The instruction is the first token of Binaryen's s-expression print.
+        const auto* function = getFunction();
+        const std::string where =
+            function ? "function " + printable(function->name.str) : "a global initializer";
+        if (facts.float_uses.size() < max_listed)
+            note(where, instruction_name(curr));
+        else
+            ++facts.float_use_count;  // named only up to max_listed
+    }
+
+    /// "f64.add", "f32.load", ...: the first token of Binaryen's print of the
+    /// instruction alone. Printing the expression itself would print its whole
+    /// subtree (quadratic, and recursive on deep nesting), so the common
+    /// instructions are printed as shallow copies with a nop for each child.
+    static std::string instruction_name(wasm::Expression* curr)
+    {
+        static wasm::Nop nop;
         std::ostringstream text;
-        text << *curr;
+        if (auto* b = curr->dynCast<wasm::Binary>())
+        {
+            wasm::Binary copy = *b;
+            copy.left = copy.right = &nop;
+            text << copy;
+        }
+        else if (auto* u = curr->dynCast<wasm::Unary>())
+        {
+            wasm::Unary copy = *u;
+            copy.value = &nop;
+            text << copy;
+        }
+        else if (auto* l = curr->dynCast<wasm::Load>())
+        {
+            wasm::Load copy = *l;
+            copy.ptr = &nop;
+            text << copy;
+        }
+        else if (auto* st = curr->dynCast<wasm::Store>())
+        {
+            wasm::Store copy = *st;
+            copy.ptr = copy.value = &nop;
+            text << copy;
+        }
+        else if (curr->is<wasm::Const>())
+            text << *curr;
+        else
+            return wasm::getExpressionName(curr);
         std::string first = text.str().substr(0, text.str().find('\n'));
         const auto open = first.find('(');
         if (open != std::string::npos)
             first = first.substr(open + 1);
-        const auto end = first.find_first_of(" )");
-        const auto* function = getFunction();
-        note(function ? "function " + printable(function->name.str) : "a global initializer",
-             first.substr(0, end));
+        return first.substr(0, first.find_first_of(" )"));
     }
 };
 

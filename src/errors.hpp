@@ -2,6 +2,8 @@
 /// Error types that end a vector file before or outside execution.
 /// Traps inside a script are not errors: see trap.hpp.
 
+#include "wasm_types.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -20,10 +22,11 @@ public:
     const std::string& file() const noexcept { return file_; }
     size_t line() const noexcept { return line_; }
 
-    /// "file:line: message" (or "file: message" without a line).
+    /// "file:line: message" (or "file: message" without a line); the file
+    /// name shown with printable() (wasm_types.hpp) rules.
     std::string located() const
     {
-        std::string out = file_;
+        std::string out = printable(file_);
         if (line_ != 0)
             out += ":" + std::to_string(line_);
         return out + ": " + what();

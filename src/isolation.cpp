@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
+#include <sstream>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
@@ -26,6 +27,14 @@ std::string signal_text(int sig)
     const char* what = strsignal(sig);
     return "signal " + std::to_string(sig) + (name ? std::string(" (SIG") + name + ")" : "") +
            (what ? std::string(", ") + what : "");
+}
+
+/// "1", "0.5", "2.25": a limit as the user wrote it.
+std::string seconds_text(double s)
+{
+    std::ostringstream o;
+    o << s;
+    return o.str();
 }
 
 /// A block (or the load) the worker said it started.
@@ -144,7 +153,7 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
 
     if (timed_out)
         return failure(file, progress, TrapKind::timeout,
-                       "no result after " + std::to_string(static_cast<int>(options.timeout_seconds)) +
+                       "no result after " + seconds_text(options.timeout_seconds) +
                            " s (--timeout); the worker was killed");
     if (WIFSIGNALED(status))
         return failure(file, progress, TrapKind::crashed,

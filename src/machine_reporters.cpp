@@ -197,7 +197,7 @@ public:
     {
         ++n_;
         const bool ok = r.status == FileStatus::passed;
-        out_ << (ok ? "ok " : "not ok ") << n_ << " - " << r.file.string() << "\n";
+        out_ << (ok ? "ok " : "not ok ") << n_ << " - " << printable(r.file.string()) << "\n";
         if (ok)
             return;
         out_ << "  ---\n  status: " << to_string(r.status) << "\n  message: |\n";

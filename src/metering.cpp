@@ -5,6 +5,7 @@
 
 #include "binaryen_support.hpp"
 #include "errors.hpp"
+#include "large_stack.hpp"
 #include "wasm_types.hpp"
 
 #include <ir/iteration.h>
@@ -137,6 +138,12 @@ struct Region
     uint64_t cost = 0;
 };
 
+/// Binaryen's binary writer recurses once per nesting level (about 170 bytes
+/// of stack each, measured); the writer runs on a 256 MiB stack, and deeper
+/// code than this is refused rather than risked.
+constexpr size_t max_nesting = 1'000'000;
+constexpr size_t metering_stack_bytes = size_t{256} << 20;
+
 class Meter
 {
 public:
@@ -172,10 +179,22 @@ private:
         std::vector<Region> regions;
         regions.reserve(64);
         regions.push_back({Region::function_body, nullptr});
-        std::vector<std::pair<wasm::Expression*, size_t>> stack{{f.body, 0}};
+        struct Item
+        {
+            wasm::Expression* e;
+            size_t region;
+            size_t depth;
+        };
+        std::vector<Item> stack{{f.body, 0, 1}};
+        auto push = [&](wasm::Expression* child, size_t region, size_t depth) {
+            if (depth > max_nesting)
+                throw LoadError("function " + printable(f.name.str) + " nests expressions deeper than " +
+                                std::to_string(max_nesting) + ", too deep to meter");
+            stack.push_back({child, region, depth});
+        };
         while (!stack.empty())
         {
-            auto [e, r] = stack.back();
+            const auto [e, r, depth] = stack.back();
             stack.pop_back();
             regions[r].cost += table_.cost(instruction_class(e));
             if (auto* block = e->dynCast<wasm::Block>())
@@ -183,27 +202,27 @@ private:
                 regions.push_back({Region::block, block});
                 const size_t inner = regions.size() - 1;
                 for (auto* child : block->list)
-                    stack.push_back({child, inner});
+                    push(child, inner, depth + 1);
             }
             else if (auto* loop = e->dynCast<wasm::Loop>())
             {
                 regions.push_back({Region::loop_body, loop});
-                stack.push_back({loop->body, regions.size() - 1});
+                push(loop->body, regions.size() - 1, depth + 1);
             }
             else if (auto* iff = e->dynCast<wasm::If>())
             {
-                stack.push_back({iff->condition, r});
+                push(iff->condition, r, depth + 1);
                 regions.push_back({Region::if_true, iff});
-                stack.push_back({iff->ifTrue, regions.size() - 1});
+                push(iff->ifTrue, regions.size() - 1, depth + 1);
                 if (iff->ifFalse)
                 {
                     regions.push_back({Region::if_false, iff});
-                    stack.push_back({iff->ifFalse, regions.size() - 1});
+                    push(iff->ifFalse, regions.size() - 1, depth + 1);
                 }
             }
             else
                 for (auto* child : wasm::ChildIterator(e))
-                    stack.push_back({child, r});
+                    push(child, r, depth + 1);
         }
 
         wasm::Builder builder(module_);
@@ -301,7 +320,20 @@ uint64_t GasTable::cost(const std::string& instruction_class) const
     return it == costs_.end() ? 0 : it->second;
 }
 
+namespace {
+Bytes meter_on_this_stack(const Bytes& wasm_bytes, const GasTable& table);
+}
+
 Bytes meter_module(const Bytes& wasm_bytes, const GasTable& table)
+{
+    Bytes out;
+    run_on_large_stack(metering_stack_bytes, [&] { out = meter_on_this_stack(wasm_bytes, table); });
+    return out;
+}
+
+namespace {
+
+Bytes meter_on_this_stack(const Bytes& wasm_bytes, const GasTable& table)
 {
     wasm::Module module;
     binaryen::parse(wasm_bytes, module);
@@ -314,5 +346,7 @@ Bytes meter_module(const Bytes& wasm_bytes, const GasTable& table)
     writer.write();
     return Bytes(buffer.begin(), buffer.end());
 }
+
+}  // namespace
 
 }  // namespace scout

@@ -22,10 +22,16 @@ double seconds_since(Clock::time_point start)
 
 Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector_file)
 {
+    constexpr uintmax_t max_module_bytes = uintmax_t{64} << 20;
+    std::error_code ec;
+    if (const auto size = std::filesystem::file_size(ref.resolved, ec); !ec && size > max_module_bytes)
+        throw InputError(vector_file.string(), ref.line,
+                         ref.declared + ": module is " + std::to_string(size >> 20) +
+                             " MiB, more than the limit of 64 MiB");
     std::ifstream in(ref.resolved, std::ios::binary);
     if (!in)
         throw InputError(vector_file.string(), ref.line,
-                         "cannot open " + ref.declared + " (" + ref.resolved.string() + ")");
+                         "cannot open " + ref.declared + " (" + printable(ref.resolved.string()) + ")");
     Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad())
         throw InputError(vector_file.string(), ref.line, "cannot read " + ref.declared);
@@ -74,9 +80,10 @@ std::string origin_note(const ModuleRef& ref)
     switch (ref.origin)
     {
     case PathOrigin::vector_folder:
-        return ref.declared + " -> " + ref.resolved.string() + " (relative to the vector's folder)";
+        return ref.declared + " -> " + printable(ref.resolved.string()) +
+               " (relative to the vector's folder)";
     case PathOrigin::working_directory:
-        return ref.declared + " -> " + ref.resolved.string() +
+        return ref.declared + " -> " + printable(ref.resolved.string()) +
                " (relative to the current directory)";
     default:
         return ref.declared + " (absolute path)";

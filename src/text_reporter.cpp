@@ -98,9 +98,9 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
     if (with_debug)
     {
         for (const auto& line : b.debug_output)
-            out_ << "  [" << result.file.string() << " " << tag << "] " << line << "\n";
+            out_ << "  [" << printable(result.file.string()) << " " << tag << "] " << line << "\n";
         if (b.debug_dropped != 0)
-            out_ << "  [" << result.file.string() << " " << tag << "] (" << b.debug_dropped
+            out_ << "  [" << printable(result.file.string()) << " " << tag << "] (" << b.debug_dropped
                  << " further debug lines dropped)\n";
     }
     if (b.trap)
@@ -124,7 +124,7 @@ void TextReporter::file(const FileResult& r)
         ++passed_;
     if (!failed && style_.quiet)
         return;
-    out_ << (failed ? paint("1;31", "FAIL") : paint("32", "PASS")) << " " << r.file.string() << " (" << r.blocks_total
+    out_ << (failed ? paint("1;31", "FAIL") : paint("32", "PASS")) << " " << printable(r.file.string()) << " (" << r.blocks_total
          << (r.blocks_total == 1 ? " block" : " blocks");
     if (r.uses_bignum)
         out_ << ", field " << to_string(r.field);

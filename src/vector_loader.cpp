@@ -3,6 +3,7 @@
 #include "eei.hpp"
 #include "errors.hpp"
 #include "hex.hpp"
+#include "wasm_types.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -84,8 +85,17 @@ public:
         if (!blocks.IsNull())
         {
             expect_sequence(blocks, "shard_blocks");
+            // YAML aliases let a few bytes of text stand for gigabytes of block
+            // data; the decoded total is capped whatever the text size.
+            constexpr size_t max_total_block_data = size_t{64} << 20;
+            size_t total = 0;
             for (const auto& b : blocks)
+            {
                 v.blocks.push_back(block(b, v.scripts.size()));
+                total += v.blocks.back().data.size();
+                if (total > max_total_block_data)
+                    fail(b, "the blocks' data add up to more than 64 MiB (YAML aliases?)");
+            }
         }
 
         v.post_states = states(root, "shard_post_state", v.scripts.size());
@@ -216,35 +226,37 @@ private:
     ModuleRef module_ref(const YAML::Node& n, const std::string& what) const
     {
         ModuleRef ref;
-        ref.declared = scalar(n, what + " path");
+        const std::string raw = scalar(n, what + " path");
+        // Shown in reports and messages: a path is bytes from a stranger, and a
+        // newline or an escape sequence in it must not forge report lines.
+        ref.declared = printable(raw);
         ref.line = line_of(n);
-        if (ref.declared.empty())
+        if (raw.empty())
             fail(n, what + " path is empty");
-        const fs::path declared = ref.declared;
+        const fs::path declared = raw;
         std::error_code ec;
+        // Only regular files: a folder, a FIFO or a device (/dev/zero) would
+        // fail to read, block forever, or never end.
+        auto accept = [&](const fs::path& p, PathOrigin origin) {
+            if (!fs::is_regular_file(p, ec))
+                fail(n, what + " " + ref.declared + " is not a regular file");
+            ref.resolved = origin == PathOrigin::absolute ? p : p.lexically_normal();
+            ref.origin = origin;
+            return ref;
+        };
         if (declared.is_absolute())
         {
-            ref.resolved = declared;
-            ref.origin = PathOrigin::absolute;
             if (!fs::exists(declared, ec))
                 fail(n, what + " not found: " + ref.declared);
-            return ref;
+            return accept(declared, PathOrigin::absolute);
         }
         const fs::path beside = file_.parent_path() / declared;
         if (fs::exists(beside, ec))
-        {
-            ref.resolved = beside.lexically_normal();
-            ref.origin = PathOrigin::vector_folder;
-            return ref;
-        }
+            return accept(beside, PathOrigin::vector_folder);
         if (fs::exists(declared, ec))
-        {
-            ref.resolved = declared.lexically_normal();
-            ref.origin = PathOrigin::working_directory;
-            return ref;
-        }
+            return accept(declared, PathOrigin::working_directory);
         const auto folder = file_.parent_path().empty() ? fs::path(".") : file_.parent_path();
-        fail(n, what + " not found: " + ref.declared + " (looked in " + folder.string() +
+        fail(n, what + " not found: " + ref.declared + " (looked in " + printable(folder.string()) +
                     " and in the current directory)");
     }
 
@@ -358,6 +370,8 @@ TestVector load_vector(const std::filesystem::path& file)
     std::error_code ec;
     if (fs::is_directory(file, ec))
         throw InputError(file.string(), 0, "is a folder, expected a YAML vector file");
+    if (fs::exists(file, ec) && !fs::is_regular_file(file, ec))
+        throw InputError(file.string(), 0, "is not a regular file");
     // A vector is text of a few kilobytes; one of hundreds of megabytes is a
     // mistake or an attack, and yaml-cpp would hold several copies of it.
     constexpr uintmax_t max_vector_bytes = uintmax_t{64} << 20;

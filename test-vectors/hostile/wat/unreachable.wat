@@ -1,0 +1,4 @@
+;; Executes unreachable.
+(module
+  (memory (export "memory") 1)
+  (func (export "main") unreachable))
