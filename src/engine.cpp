@@ -1,18 +1,21 @@
 #include "engine.hpp"
 
 #include "binaryen_engine.hpp"
+#include "wabt_engine.hpp"
 
 namespace scout {
 
 std::vector<std::string> engine_names()
 {
-    return {"binaryen"};
+    return {"binaryen", "wabt"};
 }
 
 std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits)
 {
     if (name == "binaryen")
         return make_binaryen_engine(limits);
+    if (name == "wabt")
+        return make_wabt_engine(limits);
     return nullptr;
 }
 

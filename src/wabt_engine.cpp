@@ -1,0 +1,611 @@
+/// Adapter: wabt 1.0.32's interpreter (wabt::interp) behind scout's Engine
+/// interface. wabt's types stay in this file.
+///
+/// Where the two engines could differ, this one does what the Binaryen engine
+/// (the reference) does, so that a vector gives the same verdict on both:
+/// - call depth: main (or a start function) may nest EngineLimits::max_call_depth
+///   calls, host calls included; deeper is a `resource` trap with the Binaryen
+///   engine's message. A call into a library counts one, and the library counts
+///   its own nested calls afresh, as the Binaryen engine's separate instances do;
+/// - memory: an initial memory above max_memory_pages is a LoadError with the
+///   Binaryen engine's wording; memory.grow beyond it returns -1;
+/// - active data and element segments at a constant offset must fit the
+///   initial memory or table (Binaryen's validator rejects them at load; the
+///   wasm spec and wabt would trap at instantiation);
+/// - a memory imported from a library is that library's memory, whatever
+///   limits the import declares (Binaryen does not match them).
+/// Known differences that remain: wasm traps are worded as wabt words them
+/// (kinds agree); expressions nested deeper than 100,000 run here but are a
+/// `resource` trap in the Binaryen engine (its interpreter recurses natively);
+/// the sign and payload of a NaN produced by float arithmetic may differ (the
+/// wasm spec leaves them open: --deterministic is the cure); a malformed or
+/// invalid module is rejected by either engine, but not always with the same
+/// category ("invalid wasm binary" / "wasm validation failed") or reason.
+
+#include "wabt_engine.hpp"
+
+#include "binaryen_engine.hpp"
+#include "eei.hpp"
+#include "errors.hpp"
+#include "memory_view.hpp"
+#include "trap.hpp"
+
+#include <wabt/binary-reader-nop.h>
+#include <wabt/binary-reader.h>
+#include <wabt/cast.h>
+#include <wabt/config.h>
+#include <wabt/error.h>
+#include <wabt/feature.h>
+#include <wabt/interp/binary-reader-interp.h>
+#include <wabt/interp/interp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <exception>
+#include <iterator>
+#include <optional>
+
+namespace scout {
+namespace {
+
+namespace wi = wabt::interp;
+
+constexpr uint64_t page_size = 65536;
+constexpr size_t none = static_cast<size_t>(-1);
+
+// ------------------------------------------------------------ the call depth
+
+// wabt 1.0.32's Thread takes no options: its constructor reserves a call stack
+// of 64 KiB / sizeof(Frame) frames (1638) and PushCall traps ("call stack
+// exhausted") when frames_ is at capacity. Thread::frames_ is private; an
+// explicit instantiation may name private members ([temp.explicit]), which
+// gives this file a pointer to it, to swap in a call stack of the capacity
+// --max-call-depth allows. wabt's interpreter does not recurse natively for
+// wasm calls, so the native stack depth does not grow with the wasm call depth
+// (a call into a library adds one native level: make_library_call).
+template <typename Tag, typename Tag::type Member>
+struct ExposeMember
+{
+    friend typename Tag::type member_of(Tag) { return Member; }
+};
+struct ThreadFrames
+{
+    using type = std::vector<wi::Frame> wi::Thread::*;
+    friend type member_of(ThreadFrames);
+};
+template struct ExposeMember<ThreadFrames, &wi::Thread::frames_>;
+
+/// A thread on which the called function may nest at most `max_call_depth`
+/// calls: its own frame plus that many (libstdc++'s reserve allocates exactly).
+void limit_call_depth(wi::Thread& thread, uint32_t max_call_depth)
+{
+    auto& frames = thread.*member_of(ThreadFrames{});
+    std::vector<wi::Frame> limited;
+    limited.reserve(size_t{max_call_depth} + 1);
+    frames.swap(limited);
+}
+
+// ------------------------------------------------------------ parsing
+
+/// The wasm features scripts may use: the same set as the Binaryen engine's
+/// (binaryen_support.cpp): MVP, mutable globals, sign extension, non-trapping
+/// float-to-int, bulk memory, multi-value, SIMD. (wabt enables reference
+/// types by default; Binaryen's set does not have them.)
+const wabt::Features& script_features()
+{
+    static const wabt::Features features = [] {
+        wabt::Features f;
+#define WABT_FEATURE(variable, flag, default_, help) f.disable_##variable();
+#include <wabt/feature.def>
+#undef WABT_FEATURE
+        f.enable_mutable_globals();
+        f.enable_sign_extension();
+        f.enable_sat_float_to_int();
+        f.enable_bulk_memory();
+        f.enable_multi_value();
+        f.enable_simd();
+        return f;
+    }();
+    return features;
+}
+
+wabt::ReadBinaryOptions read_options()
+{
+    // No debug names; custom sections are skipped, not errors (as Binaryen).
+    return wabt::ReadBinaryOptions(script_features(), nullptr, false, true, false);
+}
+
+std::string describe_error(const wabt::Errors& errors)
+{
+    if (errors.empty())
+        return "unknown error";
+    const auto& e = errors.front();
+    return printable(e.message) + " (at byte " + std::to_string(e.loc.offset) + ")";
+}
+
+/// The structural pass: reads the binary without validating it, so that a
+/// malformed binary is told apart from an invalid module, as the Binaryen
+/// engine tells them ("invalid wasm binary" / "wasm validation failed").
+class StructureReader final : public wabt::BinaryReaderNop
+{
+public:
+    bool OnError(const wabt::Error& error) override
+    {
+        errors.push_back(error);
+        return true;  // handled: wabt would print it to stderr otherwise
+    }
+    wabt::Errors errors;
+};
+
+ValType val_type(wabt::Type t)
+{
+    if (t == wabt::Type::I32)
+        return ValType::i32;
+    if (t == wabt::Type::I64)
+        return ValType::i64;
+    if (t == wabt::Type::F32)
+        return ValType::f32;
+    if (t == wabt::Type::F64)
+        return ValType::f64;
+    return ValType::other;
+}
+
+FuncType func_type(const wi::FuncType& f)
+{
+    FuncType type;
+    for (const auto& t : f.params)
+        type.params.push_back(val_type(t));
+    for (const auto& t : f.results)
+        type.results.push_back(val_type(t));
+    return type;
+}
+
+ExternKind extern_kind(wabt::ExternalKind kind)
+{
+    switch (kind)
+    {
+    case wabt::ExternalKind::Func:
+        return ExternKind::function;
+    case wabt::ExternalKind::Table:
+        return ExternKind::table;
+    case wabt::ExternalKind::Memory:
+        return ExternKind::memory;
+    case wabt::ExternalKind::Global:
+        return ExternKind::global;
+    default:
+        return ExternKind::tag;
+    }
+}
+
+/// The value of an init expression that is exactly `i32.const N`; nullopt for
+/// anything else (global.get).
+std::optional<int32_t> constant_offset(const wi::ModuleDesc& desc, const wi::FuncDesc& init)
+{
+    if (init.code_offset == wi::Istream::kInvalidOffset || init.code_offset >= desc.istream.end())
+        return std::nullopt;
+    wi::Istream::Offset at = init.code_offset;
+    const wi::Instr first = desc.istream.Read(&at);
+    if (first.op != wabt::Opcode::I32Const || at >= desc.istream.end())
+        return std::nullopt;
+    const wi::Instr next = desc.istream.Read(&at);
+    if (next.op != wabt::Opcode::Return)
+        return std::nullopt;
+    return static_cast<int32_t>(first.imm_u32);
+}
+
+/// Binaryen's validator (checkSegmentOffset) rejects an active segment at a
+/// constant offset that does not fit the initial memory or table; wabt would
+/// trap at instantiation instead. Rejected here too, at load, for the same
+/// verdict. (A negative i32 offset counts as out of range, as in Binaryen.)
+bool segment_fits(int32_t offset, uint64_t size, uint64_t limit)
+{
+    return offset >= 0 && uint64_t(uint32_t(offset)) + size <= limit;
+}
+
+void check_segment_offsets(const wi::ModuleDesc& desc)
+{
+    std::vector<uint64_t> memory_bytes, table_sizes;  // index spaces: imports first
+    for (const auto& imp : desc.imports)
+    {
+        if (const auto* m = wabt::dyn_cast<wi::MemoryType>(imp.type.type.get()))
+            memory_bytes.push_back(m->limits.initial * page_size);
+        else if (const auto* t = wabt::dyn_cast<wi::TableType>(imp.type.type.get()))
+            table_sizes.push_back(t->limits.initial);
+    }
+    for (const auto& m : desc.memories)
+        memory_bytes.push_back(m.type.limits.initial * page_size);
+    for (const auto& t : desc.tables)
+        table_sizes.push_back(t.type.limits.initial);
+
+    for (size_t i = 0; i < desc.datas.size(); ++i)
+    {
+        const auto& d = desc.datas[i];
+        if (d.mode != wabt::SegmentKind::Active || d.memory_index >= memory_bytes.size())
+            continue;
+        const auto offset = constant_offset(desc, d.init_func);
+        if (offset && !segment_fits(*offset, d.data.size(), memory_bytes[d.memory_index]))
+            throw LoadError("wasm validation failed: memory segment offset should be reasonable: "
+                            "data segment " + std::to_string(i) + " (" +
+                            std::to_string(d.data.size()) + " bytes at offset " +
+                            std::to_string(*offset) + ") does not fit the initial memory of " +
+                            std::to_string(memory_bytes[d.memory_index]) + " bytes");
+    }
+    for (size_t i = 0; i < desc.elems.size(); ++i)
+    {
+        const auto& e = desc.elems[i];
+        if (e.mode != wabt::SegmentKind::Active || e.table_index >= table_sizes.size())
+            continue;
+        const auto offset = constant_offset(desc, e.init_func);
+        if (offset && !segment_fits(*offset, e.elements.size(), table_sizes[e.table_index]))
+            throw LoadError("wasm validation failed: table segment offset should be reasonable: "
+                            "element segment " + std::to_string(i) + " (" +
+                            std::to_string(e.elements.size()) + " elements at offset " +
+                            std::to_string(*offset) + ") does not fit the initial table of " +
+                            std::to_string(table_sizes[e.table_index]) + " elements");
+    }
+}
+
+/// A module parsed, validated and described once.
+struct ParsedModule
+{
+    wi::ModuleDesc desc;  ///< start function taken out: run() calls it
+    ModuleInterface interface;
+    /// interface.imports[k] is desc.imports[import_index[k]]: the interface
+    /// lists imports in the Binaryen engine's order (functions, memory, tables,
+    /// globals, tags), so that link errors name the same import first.
+    std::vector<size_t> import_index;
+    std::vector<ImportBinding> bindings;  ///< one per desc.imports entry
+    std::vector<size_t> library_export;   ///< for imports bound to a library: its export's index
+    std::optional<wi::Index> start;
+    size_t main_export = none;
+
+    ParsedModule(const Bytes& wasm, const EngineLimits& limits)
+    {
+        StructureReader structure;
+        if (wabt::Failed(wabt::ReadBinary(wasm.data(), wasm.size(), &structure, read_options())) ||
+            !structure.errors.empty())
+            throw LoadError("invalid wasm binary: " + describe_error(structure.errors));
+        wabt::Errors errors;
+        if (wabt::Failed(wi::ReadBinaryInterp("<wasm>", wasm.data(), wasm.size(), read_options(),
+                                              &errors, &desc)))
+            throw LoadError("wasm validation failed: " + describe_error(errors));
+        check_segment_offsets(desc);
+
+        for (auto& m : desc.memories)
+        {
+            auto& l = m.type.limits;
+            if (l.initial > limits.max_memory_pages)
+                throw LoadError("memory declares " + std::to_string(l.initial) +
+                                " initial pages, more than the limit of " +
+                                std::to_string(limits.max_memory_pages));
+            // memory.grow past the limit fails (returns -1), as it would past
+            // a declared maximum.
+            l.max = l.has_max ? std::min<uint64_t>(l.max, limits.max_memory_pages) :
+                                limits.max_memory_pages;
+            l.has_max = true;
+        }
+        describe();
+        if (!desc.starts.empty())
+            start = desc.starts.front().func_index;
+        desc.starts.clear();
+        for (size_t i = 0; i < desc.exports.size(); ++i)
+            if (desc.exports[i].type.name == "main" && main_export == none)
+                main_export = i;
+    }
+
+    /// Records how each import is bound (`bound` in interface order, as
+    /// link_imports returns it) and, for imports from libraries, which export.
+    void bind(const std::vector<ImportBinding>& bound,
+              const std::vector<const ParsedModule*>& libraries = {})
+    {
+        bindings.assign(desc.imports.size(), ImportBinding{});
+        library_export.assign(desc.imports.size(), none);
+        for (size_t k = 0; k < bound.size(); ++k)
+        {
+            const size_t i = import_index[k];
+            bindings[i] = bound[k];
+            if (bound[k].host != nullptr)
+                continue;
+            auto& imp = desc.imports[i].type;
+            const auto& lib_exports = libraries.at(bound[k].library)->desc.exports;
+            for (size_t e = 0; e < lib_exports.size() && library_export[i] == none; ++e)
+                if (lib_exports[e].type.name == imp.name)
+                    library_export[i] = e;
+            // A memory imported from a library is the library's memory, with
+            // the library's limits, whatever the import declares: Binaryen
+            // does not match them, so wabt must not refuse to link either.
+            if (imp.type->kind == wabt::ExternalKind::Memory)
+                imp.type = std::make_unique<wi::MemoryType>(wabt::Limits(0));
+        }
+    }
+
+private:
+    void describe()
+    {
+        for (const auto kind : {wabt::ExternalKind::Func, wabt::ExternalKind::Memory,
+                                wabt::ExternalKind::Table, wabt::ExternalKind::Global,
+                                wabt::ExternalKind::Tag})
+            for (size_t i = 0; i < desc.imports.size(); ++i)
+            {
+                const auto& imp = desc.imports[i].type;
+                if (imp.type->kind != kind)
+                    continue;
+                ImportDesc d{imp.module, imp.name, extern_kind(kind), {}};
+                if (const auto* f = wabt::dyn_cast<wi::FuncType>(imp.type.get()))
+                    d.type = func_type(*f);
+                interface.imports.push_back(std::move(d));
+                import_index.push_back(i);
+            }
+        for (const auto& e : desc.exports)
+        {
+            ExportDesc d{e.type.name, extern_kind(e.type.type->kind), {}};
+            if (const auto* f = wabt::dyn_cast<wi::FuncType>(e.type.type.get()))
+                d.type = func_type(*f);
+            interface.exports.push_back(std::move(d));
+        }
+    }
+};
+
+// ------------------------------------------------------------ running
+
+/// What one module instance's host functions see.
+struct HostEnv
+{
+    BlockContext* block = nullptr;
+    wi::Memory* memory = nullptr;           ///< the instance's memory, set once instantiated
+    std::exception_ptr* error = nullptr;    ///< where a host function's exception is kept
+};
+
+/// A wabt host function calling the EEI. wabt is built without exceptions, so
+/// none may cross its frames: the exception (a scout::Trap, or anything else)
+/// is kept in env.error, wabt gets a trap, and the caller rethrows the
+/// exception once wabt has returned (BlockRun::check).
+wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
+                                     const HostFunction& f, HostEnv& env)
+{
+    return wi::HostFunc::New(
+        store, type,
+        [&f, &env](wi::Thread& thread, const wi::Values& params, wi::Values& results,
+                   wi::Trap::Ptr* out_trap) -> wabt::Result {
+            try
+            {
+                Value args[8];
+                const size_t n = std::min({params.size(), f.type.params.size(), std::size(args)});
+                for (size_t i = 0; i < n; ++i)
+                    args[i].bits = f.type.params[i] == ValType::i64 ?
+                                       params[i].Get<uint64_t>() :
+                                       uint64_t{params[i].Get<uint32_t>()};
+                MemoryView view;
+                if (env.memory != nullptr)
+                    view = MemoryView(env.memory->UnsafeData(), env.memory->ByteSize());
+                const Value result = call_host_function(f, *env.block, view, args);
+                if (!f.type.results.empty() && !results.empty())
+                    results[0] = f.type.results[0] == ValType::i64 ? wi::Value::Make(result.i64()) :
+                                                                    wi::Value::Make(result.i32());
+                return wabt::Result::Ok;
+            }
+            catch (...)
+            {
+                *env.error = std::current_exception();
+                *out_trap = wi::Trap::New(thread.store(), "host function failed");
+                return wabt::Result::Error;
+            }
+        });
+}
+
+/// One block: a fresh store, the libraries' instances and the script's.
+class BlockRun
+{
+public:
+    BlockRun(BlockContext& block, uint32_t max_call_depth)
+      : block_(block), max_call_depth_(max_call_depth), store_(script_features())
+    {}
+
+    /// Instantiates `parsed` (imports bound to the EEI or to `libraries`, the
+    /// instances made so far) and runs its start function.
+    wi::Instance::Ptr instantiate(const ParsedModule& parsed,
+                                  const std::vector<wi::Instance::Ptr>& libraries)
+    {
+        envs_.push_back(std::make_unique<HostEnv>());
+        HostEnv& env = *envs_.back();
+        env.block = &block_;
+        env.error = &host_error_;
+
+        wi::RefVec imports;
+        for (size_t i = 0; i < parsed.desc.imports.size(); ++i)
+        {
+            const auto& b = parsed.bindings[i];
+            if (b.host != nullptr)
+            {
+                const auto& type = *wabt::cast<wi::FuncType>(parsed.desc.imports[i].type.type.get());
+                auto f = make_host_function(store_, type, *b.host, env);
+                imports.push_back(f.ref());
+                host_functions_.push_back(std::move(f));
+            }
+            else
+            {
+                const wi::Ref target =
+                    libraries.at(b.library)->exports().at(parsed.library_export[i]);
+                if (const auto* type =
+                        wabt::dyn_cast<wi::FuncType>(parsed.desc.imports[i].type.type.get()))
+                {
+                    auto f = make_library_call(*type, target, b.library);
+                    imports.push_back(f.ref());
+                    host_functions_.push_back(std::move(f));
+                }
+                else
+                    imports.push_back(target);  // the library's memory itself
+            }
+        }
+        // Module::New takes the description by value: every block gets its own.
+        modules_.push_back(wi::Module::New(store_, parsed.desc));
+        wi::Trap::Ptr trap;
+        auto instance = wi::Instance::Instantiate(store_, modules_.back().ref(), imports, &trap);
+        if (!instance)
+            fail(trap);
+        if (!instance->memories().empty())
+            env.memory = store_.UnsafeGet<wi::Memory>(instance->memories().front()).get();
+        if (parsed.start)
+            call(instance->funcs().at(*parsed.start));
+        return instance;
+    }
+
+    /// Calls a function of no parameters on a fresh thread of bounded depth.
+    void call(wi::Ref function)
+    {
+        auto func = store_.UnsafeGet<wi::Func>(function);
+        wi::Thread thread(store_);
+        limit_call_depth(thread, max_call_depth_);
+        wi::Values results;
+        wi::Trap::Ptr trap;
+        if (wabt::Failed(func->Call(thread, {}, results, &trap)))
+            fail(trap);
+    }
+
+private:
+    /// A function imported from a library. The Binaryen engine runs each
+    /// library in its own interpreter instance, which counts nested calls on
+    /// its own: the script's call into the library counts one on the script's
+    /// side, and the library may then nest up to max_call_depth calls of its
+    /// own. So here the library function runs on the library's own thread of
+    /// bounded depth, called from a host function. (Libraries import from the
+    /// EEI only, so a library's thread is never re-entered.)
+    wi::HostFunc::Ptr make_library_call(const wi::FuncType& type, wi::Ref target, size_t library)
+    {
+        return wi::HostFunc::New(
+            store_, type,
+            [this, target, library](wi::Thread& caller, const wi::Values& params,
+                                    wi::Values& results, wi::Trap::Ptr* out_trap) -> wabt::Result {
+                try
+                {
+                    if (library_threads_.size() <= library)
+                        library_threads_.resize(library + 1);
+                    auto& thread = library_threads_[library];
+                    if (!thread)
+                    {
+                        thread = std::make_unique<wi::Thread>(store_);
+                        limit_call_depth(*thread, max_call_depth_);
+                    }
+                    // The trap, if any, is the library's: it reaches fail() as it is.
+                    return store_.UnsafeGet<wi::Func>(target)->Call(*thread, params, results,
+                                                                    out_trap);
+                }
+                catch (...)
+                {
+                    host_error_ = std::current_exception();
+                    *out_trap = wi::Trap::New(caller.store(), "library call failed");
+                    return wabt::Result::Error;
+                }
+            });
+    }
+
+    [[noreturn]] void fail(const wi::Trap::Ptr& trap)
+    {
+        if (host_error_)
+            std::rethrow_exception(host_error_);
+        const std::string message = trap ? trap->message() : "trap";
+        if (message == "call stack exhausted")
+            throw Trap(TrapKind::resource, "call stack exhausted: more than " +
+                                               std::to_string(max_call_depth_) +
+                                               " nested calls (--max-call-depth)");
+        throw Trap(TrapKind::wasm, printable(message));
+    }
+
+    BlockContext& block_;
+    uint32_t max_call_depth_;
+    std::exception_ptr host_error_;
+    std::vector<std::unique_ptr<HostEnv>> envs_;  // outlive the store's host functions
+    wi::Store store_;
+    std::vector<wi::Module::Ptr> modules_;
+    std::vector<wi::HostFunc::Ptr> host_functions_;
+    std::vector<std::unique_ptr<wi::Thread>> library_threads_;  // one per library, made when called
+};
+
+class WabtScript final : public LoadedScript
+{
+public:
+    WabtScript(const Bytes& wasm, const std::vector<LibraryCode>& libraries, const EngineLimits& limits)
+      : max_call_depth_(limits.max_call_depth)
+    {
+        std::vector<LibraryInterface> library_interfaces;
+        std::vector<const ParsedModule*> parsed_libraries;
+        for (const auto& lib : libraries)
+        {
+            try
+            {
+                auto parsed = std::make_unique<ParsedModule>(lib.wasm, limits);
+                // Libraries import from the EEI only, never from each other.
+                parsed->bind(link_imports(parsed->interface, {}));
+                libraries_.push_back(std::move(parsed));
+            }
+            catch (const LoadError& e)
+            {
+                throw LoadError("library '" + printable(lib.name) + "': " + e.what());
+            }
+            library_interfaces.push_back({lib.name, &libraries_.back()->interface});
+            parsed_libraries.push_back(libraries_.back().get());
+        }
+        script_ = std::make_unique<ParsedModule>(wasm, limits);
+        const auto bound = link_imports(script_->interface, library_interfaces);
+        check_script_exports(script_->interface);
+        script_->bind(bound, parsed_libraries);
+    }
+
+    const ModuleInterface& interface() const override { return script_->interface; }
+
+    void run(BlockContext& block) override
+    {
+        // Libraries first, each a fresh instance; then the script, linked to
+        // them. Everything lives in the block's own store.
+        const auto start = std::chrono::steady_clock::now();
+        BlockRun run(block, max_call_depth_);
+        std::vector<wi::Instance::Ptr> libraries;
+        for (const auto& lib : libraries_)
+            libraries.push_back(run.instantiate(*lib, {}));
+        auto instance = run.instantiate(*script_, libraries);
+        block.instantiate_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        run.call(instance->exports().at(script_->main_export));
+    }
+
+private:
+    uint32_t max_call_depth_;
+    std::vector<std::unique_ptr<ParsedModule>> libraries_;
+    std::unique_ptr<ParsedModule> script_;
+};
+
+class WabtEngine final : public Engine
+{
+public:
+    explicit WabtEngine(const EngineLimits& limits) : limits_(limits) {}
+    std::string_view name() const override { return "wabt"; }
+    std::unique_ptr<LoadedScript> load(const Bytes& wasm,
+                                       const std::vector<LibraryCode>& libraries) override
+    {
+        return std::make_unique<WabtScript>(wasm, libraries, limits_);
+    }
+
+    /// Binaryen's description, so that `scout inspect` and --deterministic
+    /// judge a module the same whichever engine runs it.
+    ModuleFacts inspect(const Bytes& wasm) override
+    {
+        return make_binaryen_engine(limits_)->inspect(wasm);
+    }
+
+private:
+    EngineLimits limits_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_wabt_engine(const EngineLimits& limits)
+{
+    return std::make_unique<WabtEngine>(limits);
+}
+
+const char* wabt_version()
+{
+    return WABT_VERSION_STRING;
+}
+
+}  // namespace scout
