@@ -6,11 +6,11 @@
 #include "eei.hpp"
 #include "binaryen_support.hpp"
 #include "errors.hpp"
-#include "large_stack.hpp"
 #include "trap.hpp"
 
 #include <ir/iteration.h>
 #include <ir/module-utils.h>
+#include <pass.h>
 #include <wasm-traversal.h>
 #include <wasm-binary.h>
 #include <wasm-interpreter.h>
@@ -18,9 +18,12 @@
 #include <wasm.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
+#include <pthread.h>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unordered_map>
 
@@ -105,8 +108,10 @@ ModuleInterface describe(wasm::Module& module)
 /// per call). Its expression-depth limit is off in wasm::ModuleRunner, so a
 /// deeply nested but valid function could overflow the C++ stack. ScoutRunner
 /// is ModuleRunner with that limit on, and runs on a thread whose stack fits it
-/// (run_on_large_stack): measured here, a nesting level takes about 550 bytes
-/// of stack, so 100,000 levels need about 55 MB of the 256 MB given.
+/// (StackThread) unless the module provably needs little (stack_levels):
+/// measured here, a nesting level takes 64 bytes on ScoutRunner's fast path
+/// and at most about 800 on Binaryen's own visitors, so 100,000 levels need at
+/// most about 80 MB of the 256 MB given.
 constexpr wasm::Index max_interpreter_depth = 100'000;
 constexpr size_t interpreter_stack_bytes = size_t{256} << 20;
 
@@ -385,34 +390,76 @@ public:
     }
 
 private:
-    friend class BlockHost;
-
     // --- the fast path ---
 
     /// Evaluates `e`, counting it against the depth limit as visit() does.
     /// Returns true when control flows on, with the value's raw bits in `out`
     /// when e's type is numeric; false when a branch (br, br_if, br_table,
-    /// return) leaves `e`, the branch then being in pending_.
-    bool eval(wasm::Expression* e, uint64_t& out);
-    /// As eval, without the depth count: `e` has been counted.
-    bool eval_counted(wasm::Expression* e, uint64_t& out);
+    /// return) leaves `e`, the branch then being in pending_. The commonest
+    /// leaves (local.get, a numeric const) are evaluated right here, inline at
+    /// every call site; everything else in eval_node.
+    __attribute__((always_inline)) bool eval(wasm::Expression* e, uint64_t& out)
+    {
+        using E = wasm::Expression;
+        if (e->_id == E::LocalGetId && !frame_->wide)
+        {
+            leaf();
+            out = frame_->raw[static_cast<wasm::LocalGet*>(e)->index];
+            return true;
+        }
+        if (e->_id == E::ConstId && is_raw(e->type))
+        {
+            leaf();
+            out = raw_of(static_cast<wasm::Const*>(e)->value);
+            return true;
+        }
+        return eval_node(e, out);
+    }
+    /// eval's count of a leaf: the depth goes up by one and straight back.
+    __attribute__((always_inline)) void leaf()
+    {
+        if (__builtin_expect(Runner::maxDepth != NO_LIMIT && depth >= Runner::maxDepth, 0))
+            depth_limit();
+    }
+    __attribute__((noinline, cold)) void depth_limit()
+    {
+        enter();  // traps
+    }
+    /// The dispatch: a jump to the eval_* function of e's kind, each of which
+    /// counts its expression (Counted) in its own frame, so that a node costs
+    /// one frame, not two.
+    __attribute__((noinline)) bool eval_node(wasm::Expression* e, uint64_t& out);
+    /// Binaryen's visitor (or ScoutRunner's Flow one) for everything else.
+    __attribute__((noinline)) bool eval_other(wasm::Expression* e, uint64_t& out);
 
-    bool eval_block(wasm::Block* curr, uint64_t& out);
-    bool eval_if(wasm::If* curr, uint64_t& out);
-    bool eval_loop(wasm::Loop* curr, uint64_t& out);
-    bool eval_break(wasm::Break* curr, uint64_t& out);
-    bool eval_switch(wasm::Switch* curr, uint64_t& out);
-    bool eval_return(wasm::Return* curr, uint64_t& out);
-    bool eval_drop(wasm::Drop* curr, uint64_t& out);
-    bool eval_select(wasm::Select* curr, uint64_t& out);
-    bool eval_unary(wasm::Unary* curr, uint64_t& out);
-    bool eval_binary(wasm::Binary* curr, uint64_t& out);
-    bool eval_local_set(wasm::LocalSet* curr, uint64_t& out);
-    bool eval_global_get(wasm::GlobalGet* curr, uint64_t& out);
-    bool eval_global_set(wasm::GlobalSet* curr, uint64_t& out);
-    bool eval_load(wasm::Load* curr, uint64_t& out);
-    bool eval_store(wasm::Store* curr, uint64_t& out);
-    bool eval_call(wasm::Call* curr, uint64_t& out);
+    /// ExpressionRunner::visit's depth count, for the scope of one expression.
+    struct Counted
+    {
+        explicit Counted(ScoutRunner& r) : runner(r) { runner.enter(); }
+        ~Counted() { --runner.depth; }
+        Counted(const Counted&) = delete;
+        Counted& operator=(const Counted&) = delete;
+        ScoutRunner& runner;
+    };
+
+    __attribute__((noinline)) bool eval_local_get(wasm::LocalGet* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_const(wasm::Const* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_block(wasm::Block* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_if(wasm::If* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_loop(wasm::Loop* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_break(wasm::Break* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_switch(wasm::Switch* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_return(wasm::Return* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_drop(wasm::Drop* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_select(wasm::Select* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_unary(wasm::Unary* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_binary(wasm::Binary* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_local_set(wasm::LocalSet* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_global_get(wasm::GlobalGet* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_global_set(wasm::GlobalSet* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_load(wasm::Load* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_store(wasm::Store* curr, uint64_t& out);
+    __attribute__((noinline)) bool eval_call(wasm::Call* curr, uint64_t& out);
 
     /// The raw path of a call: guard taken, callee known.
     bool call_raw(wasm::Call* curr, const FuncInfo& callee, uint64_t& out);
@@ -430,7 +477,10 @@ private:
     template <typename T> wasm::Flow raw_flow(T* curr)
     {
         uint64_t bits = 0;
-        if (!eval_counted(curr, bits))
+        --depth;  // visit() has counted curr, and eval_node counts it again
+        const bool ok = eval_node(curr, bits);
+        ++depth;
+        if (!ok)
             return take_pending();
         return flow_of(curr->type, bits);
     }
@@ -845,6 +895,13 @@ wasm::Literals ScoutRunner::invoke_literals(const FuncInfo& callee, const wasm::
     wasm::Function* function = callee.func;
     if (function->getParams().size() != args.size())
         WASM_UNREACHABLE("invalid param count");
+    if (function->imported())
+    {
+        // An export that re-exports an import (a library passing on an EEI
+        // function, or another library's): no body here, the host runs it.
+        wasm::Literals copy = args;
+        return externalInterface->callImport(function, copy);
+    }
     FrameScope scope(*this, callee);
     Frame& frame = scope.frame();
     for (size_t i = 0; i < args.size(); ++i)
@@ -871,15 +928,7 @@ wasm::Literals ScoutRunner::invoke_literals(const FuncInfo& callee, const wasm::
     return flow.values;
 }
 
-bool ScoutRunner::eval(wasm::Expression* e, uint64_t& out)
-{
-    enter();
-    const bool ok = eval_counted(e, out);
-    --depth;
-    return ok;
-}
-
-bool ScoutRunner::eval_counted(wasm::Expression* e, uint64_t& out)
+bool ScoutRunner::eval_node(wasm::Expression* e, uint64_t& out)
 {
     using E = wasm::Expression;
     if (is_raw(e->type))
@@ -887,17 +936,11 @@ bool ScoutRunner::eval_counted(wasm::Expression* e, uint64_t& out)
         switch (e->_id)
         {
         case E::LocalGetId:
-        {
-            const auto index = static_cast<wasm::LocalGet*>(e)->index;
-            if (frame_->wide)
-                if (frame_->info->wide[index] >= 0)
-                    break;  // a wide local read as a numeric type: impossible, but safe
-            out = frame_->raw[index];
-            return true;
-        }
+            if (frame_->wide && frame_->info->wide[static_cast<wasm::LocalGet*>(e)->index] >= 0)
+                break;  // a wide local read as a numeric type: impossible, but safe
+            return eval_local_get(static_cast<wasm::LocalGet*>(e), out);
         case E::ConstId:
-            out = raw_of(static_cast<wasm::Const*>(e)->value);
-            return true;
+            return eval_const(static_cast<wasm::Const*>(e), out);
         case E::BinaryId:
             if (fast_binary(static_cast<wasm::Binary*>(e)->op))
                 return eval_binary(static_cast<wasm::Binary*>(e), out);
@@ -934,14 +977,31 @@ bool ScoutRunner::eval_counted(wasm::Expression* e, uint64_t& out)
             return eval_switch(static_cast<wasm::Switch*>(e), out);
         case E::ReturnId:
             return eval_return(static_cast<wasm::Return*>(e), out);
-        case E::NopId:
-            return true;
         default:
             break;
         }
     }
-    // Everything else: Binaryen's visitor (or ScoutRunner's Flow one).
+    return eval_other(e, out);
+}
+
+bool ScoutRunner::eval_other(wasm::Expression* e, uint64_t& out)
+{
+    const Counted counted(*this);
     return from_flow(Dispatch::visit(e), e->type, out);
+}
+
+bool ScoutRunner::eval_local_get(wasm::LocalGet* curr, uint64_t& out)
+{
+    const Counted counted(*this);
+    out = frame_->raw[curr->index];
+    return true;
+}
+
+bool ScoutRunner::eval_const(wasm::Const* curr, uint64_t& out)
+{
+    const Counted counted(*this);
+    out = raw_of(curr->value);
+    return true;
 }
 
 // As ExpressionRunner::visitBlock: nested blocks in first position are run
@@ -949,6 +1009,7 @@ bool ScoutRunner::eval_counted(wasm::Expression* e, uint64_t& out)
 // up to eight of them.
 bool ScoutRunner::eval_block(wasm::Block* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     wasm::SmallVector<wasm::Block*, 8> stack;
     stack.push_back(curr);
     while (curr->list.size() > 0 && curr->list[0]->is<wasm::Block>())
@@ -991,6 +1052,7 @@ bool ScoutRunner::eval_block(wasm::Block* curr, uint64_t& out)
 
 bool ScoutRunner::eval_if(wasm::If* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     uint64_t condition = 0;
     if (!eval(curr->condition, condition))
         return false;
@@ -1003,6 +1065,7 @@ bool ScoutRunner::eval_if(wasm::If* curr, uint64_t& out)
 
 bool ScoutRunner::eval_loop(wasm::Loop* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     while (true)
     {
         if (eval(curr->body, out))
@@ -1015,6 +1078,7 @@ bool ScoutRunner::eval_loop(wasm::Loop* curr, uint64_t& out)
 
 bool ScoutRunner::eval_break(wasm::Break* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (curr->value && !is_raw(curr->value->type))
         return from_flow(Runner::visitBreak(curr), curr->type, out);
     uint64_t value = 0;
@@ -1037,6 +1101,7 @@ bool ScoutRunner::eval_break(wasm::Break* curr, uint64_t& out)
 
 bool ScoutRunner::eval_switch(wasm::Switch* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (curr->value && !is_raw(curr->value->type))
         return from_flow(Runner::visitSwitch(curr), curr->type, out);
     uint64_t value = 0;
@@ -1055,6 +1120,7 @@ bool ScoutRunner::eval_switch(wasm::Switch* curr, uint64_t& out)
 
 bool ScoutRunner::eval_return(wasm::Return* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (curr->value && !is_raw(curr->value->type))
         return from_flow(Runner::visitReturn(curr), curr->type, out);
     uint64_t value = 0;
@@ -1066,6 +1132,7 @@ bool ScoutRunner::eval_return(wasm::Return* curr, uint64_t& out)
 
 bool ScoutRunner::eval_drop(wasm::Drop* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (!is_raw(curr->value->type))
         return from_flow(Runner::visitDrop(curr), curr->type, out);
     uint64_t ignored = 0;
@@ -1074,6 +1141,7 @@ bool ScoutRunner::eval_drop(wasm::Drop* curr, uint64_t& out)
 
 bool ScoutRunner::eval_select(wasm::Select* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     uint64_t if_true = 0, if_false = 0, condition = 0;
     if (!eval(curr->ifTrue, if_true) || !eval(curr->ifFalse, if_false) ||
         !eval(curr->condition, condition))
@@ -1114,6 +1182,7 @@ bool ScoutRunner::fast_unary(wasm::UnaryOp op)
 
 bool ScoutRunner::eval_unary(wasm::Unary* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     uint64_t v = 0;
     if (!eval(curr->value, v))
         return false;
@@ -1205,6 +1274,7 @@ inline uint64_t rotr64(uint64_t x, uint64_t n)
 
 bool ScoutRunner::eval_binary(wasm::Binary* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     uint64_t l = 0, r = 0;
     if (!eval(curr->left, l))
         return false;
@@ -1313,6 +1383,7 @@ bool ScoutRunner::eval_binary(wasm::Binary* curr, uint64_t& out)
 
 bool ScoutRunner::eval_local_set(wasm::LocalSet* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (frame_->wide && frame_->info->wide[curr->index] >= 0)
         return from_flow(visitLocalSet(curr), curr->type, out);
     uint64_t value = 0;
@@ -1345,12 +1416,14 @@ wasm::Flow ScoutRunner::visitLocalSet(wasm::LocalSet* curr)
 
 bool ScoutRunner::eval_global_get(wasm::GlobalGet* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     out = raw_of((*globals_.at(curr->name))[0]);
     return true;
 }
 
 bool ScoutRunner::eval_global_set(wasm::GlobalSet* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (!is_raw(curr->value->type))
         return from_flow(Base::visitGlobalSet(curr), curr->type, out);
     uint64_t value = 0;
@@ -1381,6 +1454,7 @@ wasm::Address ScoutRunner::checked_address(wasm::Store* curr, uint64_t ptr)
 
 bool ScoutRunner::eval_load(wasm::Load* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (curr->isAtomic)
         return from_flow(Base::visitLoad(curr), curr->type, out);
     uint64_t ptr = 0;
@@ -1431,6 +1505,7 @@ bool ScoutRunner::eval_load(wasm::Load* curr, uint64_t& out)
 
 bool ScoutRunner::eval_store(wasm::Store* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     if (curr->isAtomic || !is_raw(curr->value->type))
         return from_flow(Base::visitStore(curr), curr->type, out);
     uint64_t ptr = 0, value = 0;
@@ -1452,6 +1527,7 @@ bool ScoutRunner::eval_store(wasm::Store* curr, uint64_t& out)
 
 bool ScoutRunner::eval_call(wasm::Call* curr, uint64_t& out)
 {
+    const Counted counted(*this);
     const CallDepth guard(*this);
     const FuncInfo& callee = code_.function(curr->target);
     if (callee.raw_call && curr->operands.size() <= 16)
@@ -1543,17 +1619,235 @@ wasm::Flow ScoutRunner::call_indirect(wasm::CallIndirect* curr)
     return ret;
 }
 
+/// The deepest expression nesting of any function body (a body is depth 1).
+/// Iterative: hostile modules nest hundreds of thousands deep.
+size_t max_nesting(wasm::Module& module)
+{
+    size_t deepest = 0;
+    std::vector<std::pair<wasm::Expression*, size_t>> work;
+    for (auto& f : module.functions)
+    {
+        if (f->imported() || !f->body)
+            continue;
+        work.emplace_back(f->body, 1);
+        while (!work.empty())
+        {
+            const auto [e, d] = work.back();
+            work.pop_back();
+            deepest = std::max(deepest, d);
+            for (auto* child : wasm::ChildIterator(e))
+                work.emplace_back(child, d + 1);
+        }
+    }
+    return deepest;
+}
+
+/// Binaryen's optimization pipeline (PassRunner::addDefaultOptimizationPasses)
+/// at -O`level` (1 to 3), shrink level 0, minus every pass that could change what a run
+/// shows, not only how fast it is:
+///   - inlining-optimizing and once-reduction change how deep calls nest (and
+///     once-reduction removes calls), so --max-call-depth and Binaryen's limit
+///     of 250 would stop a recursion at another point;
+///   - directize turns a call_indirect through a constant bad index into
+///     `unreachable`, a trap with another message;
+///   - memory-packing (it only makes data segments smaller, and warns on
+///     stderr about overlapping ones), generate-stack-ir and optimize-stack-ir
+///     only shape the binary output.
+/// Every implicit trap is kept (ignoreImplicitTraps and trapsNeverHappen off),
+/// float semantics too (no fast math). Imports are opaque to the optimizer, so
+/// every host call (useGas and useTicks included) happens with the same
+/// arguments in the same order. bench/opt_equivalence checks every vector.
+void optimize(wasm::Module& module, uint32_t level)
+{
+    wasm::PassOptions options;
+    options.optimizeLevel = static_cast<int>(std::min<uint32_t>(level, 3));
+    options.shrinkLevel = 0;
+    options.ignoreImplicitTraps = false;
+    options.trapsNeverHappen = false;
+    options.fastMath = false;
+    wasm::PassRunner runner(&module, options);
+    runner.add("duplicate-function-elimination");
+    runner.addDefaultFunctionOptimizationPasses();
+    if (level >= 2)
+        runner.add("dae-optimizing");
+    runner.add("duplicate-function-elimination");
+    runner.add("duplicate-import-elimination");
+    runner.add(level >= 2 ? "simplify-globals-optimizing" : "simplify-globals");
+    runner.add("remove-unused-module-elements");
+    runner.run();
+}
+
+/// Whether a module nests shallowly enough that Binaryen's expression-depth
+/// limit (100,000 nested expressions and calls) cannot be reached, whatever its
+/// calls do: each of at most max_call_depth + 1 nested invocations adds at most
+/// the deepest nesting of a body. Only such modules are optimized, and only
+/// kept optimized if they still are: the optimizer flattens and folds
+/// expressions, and would otherwise move or remove that trap (or spend minutes
+/// on a hostile module nested 100,000 deep).
+bool within_depth_limit(wasm::Module& module, uint32_t max_call_depth)
+{
+    return max_nesting(module) * (uint64_t{max_call_depth} + 1) < max_interpreter_depth;
+}
+
+// Running blocks on the calling thread. A block needs a deep native stack only
+// when its module nests deeply or recurses; most scripts need a few hundred
+// KB, and handing every block to the StackThread and back costs more than a
+// small block's execution. So a block runs on the calling thread when the
+// module's worst case, bounded below, fits in what is left of that thread's
+// stack.
+
+/// Stack per level, with a margin: measured by stack painting on Release
+/// builds, an expression takes 64 bytes on the fast path and at most ~800 on
+/// Binaryen's Flow path (nested v128 and f32 arithmetic, v128 blocks), a
+/// call's frames about 1.1 KB. Builds whose frames are bigger (no
+/// optimization, AddressSanitizer) never run blocks on the caller's stack.
+constexpr uint64_t stack_bytes_per_level = 2048;
+constexpr uint64_t call_levels = 4;
+#if defined(__SANITIZE_ADDRESS__) || !defined(__OPTIMIZE__)
+constexpr bool inline_blocks = false;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr bool inline_blocks = false;
+#else
+constexpr bool inline_blocks = true;
+#endif
+#else
+constexpr bool inline_blocks = true;
+#endif
+
+/// How deep, in native stack, running a module can go: in "levels" of
+/// stack_bytes_per_level, the deepest chain of nested expressions through
+/// nested calls (a call adds call_levels), whatever function is entered.
+/// Unbounded (nullopt) when calls can recurse: direct calls, and any
+/// call_indirect reaching any function of an element segment. Iterative, for
+/// hostile modules.
+std::optional<uint64_t> stack_levels(wasm::Module& module)
+{
+    // Nodes: the defined functions, then one node standing for "any function
+    // of an element segment", the target of every call_indirect. Edges carry
+    // the levels they add: a call's depth in its caller plus call_levels.
+    std::unordered_map<wasm::Name, size_t> index;
+    std::vector<wasm::Function*> functions;
+    for (auto& f : module.functions)
+        if (!f->imported())
+        {
+            index.emplace(f->name, functions.size());
+            functions.push_back(f.get());
+        }
+    const size_t n = functions.size();
+    const size_t any_indirect = n;
+    std::vector<uint64_t> nesting(n + 1, 0);
+    std::vector<std::vector<std::pair<uint64_t, size_t>>> edges(n + 1);
+    for (auto& segment : module.elementSegments)
+        for (auto* e : segment->data)
+            if (auto* ref = e->dynCast<wasm::RefFunc>())
+                if (const auto it = index.find(ref->func); it != index.end())
+                    edges[any_indirect].emplace_back(0, it->second);
+
+    std::vector<std::pair<wasm::Expression*, uint64_t>> work;
+    for (size_t i = 0; i < n; ++i)
+    {
+        work.emplace_back(functions[i]->body, 1);
+        while (!work.empty())
+        {
+            const auto [e, d] = work.back();
+            work.pop_back();
+            nesting[i] = std::max(nesting[i], d);
+            if (auto* call = e->dynCast<wasm::Call>())
+            {
+                if (const auto it = index.find(call->target); it != index.end())
+                    edges[i].emplace_back(d + call_levels, it->second);
+            }
+            else if (e->is<wasm::CallIndirect>() || e->is<wasm::CallRef>())
+                edges[i].emplace_back(d + call_levels, any_indirect);
+            for (auto* child : wasm::ChildIterator(e))
+                work.emplace_back(child, d + 1);
+        }
+    }
+
+    // deepest(f) = max(nesting(f), max over edges (levels + deepest(target))),
+    // by an iterative depth-first search; a cycle means recursion.
+    enum : uint8_t { fresh, open, done };
+    std::vector<uint8_t> state(n + 1, fresh);
+    std::vector<uint64_t> deepest(nesting);
+    std::vector<std::pair<size_t, size_t>> stack;  // (node, next edge)
+    uint64_t result = 0;
+    for (size_t root = 0; root <= n; ++root)
+    {
+        if (state[root] != fresh)
+            continue;
+        stack.emplace_back(root, 0);
+        state[root] = open;
+        while (!stack.empty())
+        {
+            const size_t node = stack.back().first;
+            size_t& next = stack.back().second;
+            if (next < edges[node].size())
+            {
+                const auto [levels, target] = edges[node][next];
+                if (state[target] == open)
+                    return std::nullopt;
+                if (state[target] == fresh)
+                {
+                    state[target] = open;
+                    stack.emplace_back(target, 0);
+                    continue;
+                }
+                deepest[node] = std::max(deepest[node], levels + deepest[target]);
+                ++next;
+                continue;
+            }
+            state[node] = done;
+            result = std::max(result, deepest[node]);
+            stack.pop_back();
+            if (!stack.empty())
+            {
+                const auto [caller, at] = stack.back();
+                deepest[caller] = std::max(deepest[caller], edges[caller][at].first + deepest[node]);
+                ++stack.back().second;
+            }
+        }
+    }
+    return result;
+}
+
+/// Bytes of stack left to the calling thread below this frame (0: unknown).
+size_t stack_left()
+{
+    thread_local uintptr_t low = [] {
+        pthread_attr_t attr;
+        if (pthread_getattr_np(pthread_self(), &attr) != 0)
+            return uintptr_t{0};
+        void* addr = nullptr;
+        size_t size = 0;
+        pthread_attr_getstack(&attr, &addr, &size);
+        pthread_attr_destroy(&attr);
+        return reinterpret_cast<uintptr_t>(addr);
+    }();
+    const char here = 0;
+    const auto sp = reinterpret_cast<uintptr_t>(&here);
+    return low != 0 && sp > low ? sp - low : 0;
+}
+
 /// A module parsed, validated and described once.
 struct ParsedModule
 {
-    wasm::Module module;
+    /// The module that runs: as parsed, or as optimized (--binaryen-opt).
+    wasm::Module& module() { return *module_; }
     ModuleInterface interface;
     Bindings bindings;
     ModuleCode code;   ///< built by bind()
     wasm::Name start;  ///< moved out of `module`: ScoutRunner::start runs it
+    /// The imported functions, in import order, as parsed (optimization may
+    /// remove unused ones; the interface and the binding follow the original).
+    std::vector<wasm::Name> function_imports;
+    /// stack_levels() of the module; nullopt: its calls can recurse.
+    std::optional<uint64_t> levels;
 
-    ParsedModule(const Bytes& wasm_bytes, uint64_t max_memory_bytes, uint32_t max_pages)
+    ParsedModule(const Bytes& wasm_bytes, uint64_t max_memory_bytes, uint32_t max_pages,
+                 uint32_t opt_level, uint32_t max_call_depth)
     {
+        wasm::Module& module = *module_;
         binaryen::parse(wasm_bytes, module);
         if (const auto error = binaryen::validation_errors(module); !error.empty())
             throw LoadError("wasm validation failed: " + error);
@@ -1562,27 +1856,140 @@ struct ParsedModule
             throw LoadError("memory declares " + std::to_string(module.memory.initial) +
                             " initial pages, more than the limit of " + std::to_string(max_pages));
         interface = describe(module);
-        start = module.start;
-        module.start = wasm::Name();
+        wasm::ModuleUtils::iterImportedFunctions(
+            module, [&](wasm::Function* f) { function_imports.push_back(f->name); });
+        if (opt_level > 0 && within_depth_limit(module, max_call_depth))
+        {
+            // (While the start function is a root, so the optimizer keeps it.)
+            auto optimized = std::make_unique<wasm::Module>();
+            binaryen::parse(wasm_bytes, *optimized);
+            optimize(*optimized, opt_level);
+            if (within_depth_limit(*optimized, max_call_depth))
+                module_ = std::move(optimized);
+        }
+        start = module_->start;
+        module_->start = wasm::Name();
+        levels = stack_levels(*module_);
     }
 
     /// Records how each imported function is bound (in import order, as
     /// describe() lists them).
     void bind(const std::vector<ImportBinding>& bound)
     {
-        size_t i = 0;
-        wasm::ModuleUtils::iterImportedFunctions(module,
-                                                 [&](wasm::Function* f) { bindings[f] = bound[i++]; });
-        code = ModuleCode(module, bindings);
+        for (size_t i = 0; i < function_imports.size(); ++i)
+            if (auto* f = module_->getFunctionOrNull(function_imports[i]))
+                bindings[f] = bound[i];
+        code = ModuleCode(*module_, bindings);
     }
+
+private:
+    std::unique_ptr<wasm::Module> module_ = std::make_unique<wasm::Module>();
+};
+
+/// A thread with a large stack that runs jobs one at a time, for as long as
+/// its engine lives: the blocks of the scripts the engine loaded that need it
+/// run on it. (run_on_large_stack makes a new thread per call; creating and
+/// tearing down a 256 MiB stack per block cost more than running a small
+/// block.)
+class StackThread
+{
+public:
+    /// The thread starts with the first run().
+    explicit StackThread(size_t stack_bytes) : stack_bytes_(stack_bytes) {}
+    ~StackThread()
+    {
+        if (!started_)
+            return;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        pthread_join(thread_, nullptr);
+    }
+    StackThread(const StackThread&) = delete;
+    StackThread& operator=(const StackThread&) = delete;
+
+    /// Runs `fn` on the thread and waits for it; rethrows what it throws.
+    void run(const std::function<void()>& fn)
+    {
+        if (!started_)
+            start();
+        std::unique_lock<std::mutex> lock(mutex_);
+        job_ = &fn;
+        done_ = false;
+        error_ = nullptr;
+        wake_.notify_all();
+        finished_.wait(lock, [&] { return done_; });
+        if (error_)
+            std::rethrow_exception(error_);
+    }
+
+private:
+    void start()
+    {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        int rc = pthread_attr_setstacksize(&attr, stack_bytes_);
+        if (rc == 0)
+            rc = pthread_create(&thread_, &attr, &StackThread::main, this);
+        pthread_attr_destroy(&attr);
+        if (rc != 0)
+            throw std::runtime_error("cannot start an execution thread with a " +
+                                     std::to_string(stack_bytes_ >> 20) + " MiB stack (error " +
+                                     std::to_string(rc) + ")");
+        started_ = true;
+    }
+    static void* main(void* self)
+    {
+        static_cast<StackThread*>(self)->loop();
+        return nullptr;
+    }
+    void loop()
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        while (true)
+        {
+            wake_.wait(lock, [&] { return stop_ || job_ != nullptr; });
+            if (stop_)
+                return;
+            const auto* job = job_;
+            lock.unlock();
+            std::exception_ptr error;
+            try
+            {
+                (*job)();
+            }
+            catch (...)
+            {
+                error = std::current_exception();
+            }
+            lock.lock();
+            error_ = error;
+            job_ = nullptr;
+            done_ = true;
+            finished_.notify_all();
+        }
+    }
+
+    std::mutex mutex_;
+    std::condition_variable wake_, finished_;
+    const std::function<void()>* job_ = nullptr;
+    std::exception_ptr error_;
+    bool done_ = false;
+    bool stop_ = false;
+    size_t stack_bytes_;
+    bool started_ = false;
+    pthread_t thread_{};
 };
 
 class BinaryenScript final : public LoadedScript
 {
 public:
     BinaryenScript(const Bytes& wasm_bytes, const std::vector<LibraryCode>& libraries,
-                   const EngineLimits& limits)
-      : max_memory_bytes_(uint64_t{limits.max_memory_pages} * page_size)
+                   const EngineLimits& limits, std::shared_ptr<StackThread> thread)
+      : thread_(std::move(thread))
+      , max_memory_bytes_(uint64_t{limits.max_memory_pages} * page_size)
       , max_call_depth_(limits.max_call_depth)
     {
         std::vector<LibraryInterface> library_interfaces;
@@ -1591,7 +1998,8 @@ public:
             try
             {
                 auto parsed = std::make_unique<ParsedModule>(lib.wasm, max_memory_bytes_,
-                                                             limits.max_memory_pages);
+                                                             limits.max_memory_pages,
+                                                             limits.binaryen_opt, max_call_depth_);
                 // Libraries import from the EEI only, never from each other.
                 parsed->bind(link_imports(parsed->interface, {}));
                 libraries_.push_back({wasm::Name(lib.name.c_str()), std::move(parsed)});
@@ -1603,16 +2011,32 @@ public:
             library_interfaces.push_back({lib.name, &libraries_.back().parsed->interface});
         }
         script_ = std::make_unique<ParsedModule>(wasm_bytes, max_memory_bytes_,
-                                                 limits.max_memory_pages);
+                                                 limits.max_memory_pages, limits.binaryen_opt,
+                                                 max_call_depth_);
         script_->bind(link_imports(script_->interface, library_interfaces));
         check_script_exports(script_->interface);
+        // The native stack a block can need: the script's deepest chain, plus
+        // a library's (a script's call into a library runs on the same stack),
+        // plus a megabyte for host functions and the harness's own frames.
+        std::optional<uint64_t> levels = script_->levels;
+        for (const auto& lib : libraries_)
+            levels = levels && lib.parsed->levels ? std::optional(*levels + *lib.parsed->levels) :
+                                                    std::nullopt;
+        if (inline_blocks && levels && *levels < max_interpreter_depth)
+            stack_bytes_ = *levels * stack_bytes_per_level + (size_t{1} << 20);
     }
 
     const ModuleInterface& interface() const override { return script_->interface; }
 
+    /// Runs the block on the calling thread when its stack is known to be
+    /// deep enough for anything the module can do; else on the engine's
+    /// StackThread (recursion: up to Binaryen's 100,000 levels).
     void run(BlockContext& block) override
     {
-        run_on_large_stack(interpreter_stack_bytes, [&] { run_block(block); });
+        if (stack_bytes_ != 0 && stack_bytes_ <= stack_left())
+            run_block(block);
+        else
+            thread_->run([&] { run_block(block); });
     }
 
 private:
@@ -1627,20 +2051,20 @@ private:
         {
             library_hosts.push_back(
                 std::make_unique<BlockHost>(block, lib.parsed->bindings, max_memory_bytes_));
-            auto runner = std::make_shared<ScoutRunner>(lib.parsed->module, lib.parsed->code,
+            auto runner = std::make_shared<ScoutRunner>(lib.parsed->module(), lib.parsed->code,
                                                         library_hosts.back().get(),
                                                         LinkedInstances{}, max_call_depth_);
             runner->start(lib.parsed->start);
             linked[lib.name] = std::move(runner);
         }
         BlockHost* memory_owner = nullptr;
-        if (script_->module.memory.imported())
+        if (script_->module().memory.imported())
             for (size_t i = 0; i < libraries_.size(); ++i)
-                if (libraries_[i].name == script_->module.memory.module)
+                if (libraries_[i].name == script_->module().memory.module)
                     memory_owner = library_hosts[i].get();
         BlockHost host(block, script_->bindings, max_memory_bytes_, &linked, memory_owner);
         // The constructor instantiates: globals, tables, data segments, start.
-        ScoutRunner instance(script_->module, script_->code, &host, linked, max_call_depth_);
+        ScoutRunner instance(script_->module(), script_->code, &host, linked, max_call_depth_);
         instance.start(script_->start);
         block.instantiate_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -1652,6 +2076,8 @@ private:
         wasm::Name name;
         std::unique_ptr<ParsedModule> parsed;
     };
+    std::shared_ptr<StackThread> thread_;
+    size_t stack_bytes_ = 0;  ///< stack a block can need at most; 0: unbounded
     uint64_t max_memory_bytes_;
     uint32_t max_call_depth_;
     std::vector<Library> libraries_;
@@ -1792,13 +2218,16 @@ public:
     std::unique_ptr<LoadedScript> load(const Bytes& wasm,
                                        const std::vector<LibraryCode>& libraries) override
     {
-        return std::make_unique<BinaryenScript>(wasm, libraries, limits_);
+        return std::make_unique<BinaryenScript>(wasm, libraries, limits_, thread_);
     }
 
     ModuleFacts inspect(const Bytes& wasm) override { return inspect_module(wasm); }
 
 private:
     EngineLimits limits_;
+    /// Runs the blocks of every script loaded whose depth the calling thread's
+    /// stack cannot be shown to hold.
+    std::shared_ptr<StackThread> thread_ = std::make_shared<StackThread>(interpreter_stack_bytes);
 };
 
 }  // namespace

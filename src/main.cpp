@@ -52,9 +52,19 @@ struct EngineOptions
     size_t max_deposits = scout::RunOptions{}.max_deposits;
     uint32_t max_call_depth = scout::EngineLimits{}.max_call_depth;
     bool deterministic = false;
+    uint32_t binaryen_opt = 0;
+    std::string cache_dir;
 
     void add_to(CLI::App& app)
     {
+        app.add_option("--binaryen-opt", binaryen_opt,
+                       "Run Binaryen's optimizer (-O1..-O3) on each module before the Binaryen "
+                       "engine interprets it; 0: off (docs/performance.md)")
+            ->capture_default_str()
+            ->check(CLI::Range(0u, 3u));
+        app.add_option("--cache-dir", cache_dir,
+                       "Folder of compiled modules of the wasm2c engine (default "
+                       "$SCOUT_CACHE_DIR, else ${XDG_CACHE_HOME:-~/.cache}/scout)");
         app.add_flag("--meter", meter,
                      "Meter gas (docs/metering.md); vectors whose blocks expect gas are metered "
                      "anyway");
@@ -106,6 +116,7 @@ struct EngineOptions
         scout::EngineLimits l;
         l.max_memory_pages = max_memory_pages;
         l.max_call_depth = max_call_depth;
+        l.binaryen_opt = binaryen_opt;
         return l;
     }
     /// The same options, as arguments for a worker process.
@@ -124,6 +135,10 @@ struct EngineOptions
                            std::to_string(max_call_depth)});
         if (deterministic)
             a.push_back("--deterministic");
+        if (binaryen_opt != 0)
+            a.insert(a.end(), {"--binaryen-opt", std::to_string(binaryen_opt)});
+        if (!cache_dir.empty())
+            a.insert(a.end(), {"--cache-dir", std::filesystem::absolute(cache_dir).string()});
         if (!gas_table.empty())
             a.insert(a.end(), {"--gas-table", std::filesystem::absolute(gas_table).string()});
         return a;
@@ -407,6 +422,12 @@ int main(int argc, char** argv)
         std::cerr << "scout: " << e.what() << " (see scout --help)\n";
         return exit_bad_input;
     }
+
+    // The wasm2c engine finds its cache through the environment (aot_cache.hpp),
+    // which workers inherit as well.
+    for (const EngineOptions* e : {&cmd.engine, &worker_engine, &bench_engine})
+        if (!e->cache_dir.empty())
+            ::setenv("SCOUT_CACHE_DIR", std::filesystem::absolute(e->cache_dir).c_str(), 1);
 
     try
     {

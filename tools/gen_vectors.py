@@ -298,6 +298,11 @@ MATHLIB_K = b"mathlib: 32-byte constant K=0123"
 assert len(MATHLIB_K) == 32
 
 
+def model_uses_passthrough(pre, data, field):
+    d = data[:32].ljust(32, b"\0")
+    return bytes(a ^ b for a, b in zip(pre, d)), [], 0
+
+
 def model_uses_lib(pre, data, field):
     r = int.from_bytes(pre, "big")
     ws = words(data, 32)
@@ -331,6 +336,7 @@ MODELS = {
     "field_ops48": field_ops(48),
     "hasher": model_hasher,
     "uses_lib": model_uses_lib,
+    "uses_passthrough": model_uses_passthrough,
     # These save the pre-state root before they trap.
     "as_abort": model_saves_pre,
     "div_by_zero": model_saves_pre,
@@ -665,6 +671,17 @@ def vectors():
         ["uses_lib", "helloworld"], [g.root(), g.root()], blocks,
         ["empty", "1 word", "helloworld", "2 words (the second 1 byte)", "4 words"],
         libraries=[("mathlib", "lib_math")]))
+
+    g = Data("library_passthrough")
+    blocks = [(0, b""), (0, g.bytes(5)), (0, g.bytes(32)), (0, g.bytes(40))]
+    vs.append(Vector(
+        "library_passthrough.yaml",
+        ["uses_passthrough reaches the EEI only through the library passthrough",
+         "(lib_passthrough.wasm), which re-exports its own eth2 imports: root = pre xor",
+         "the first 32 bytes of the block data (zero-padded)."],
+        ["uses_passthrough"], [g.root()], blocks,
+        ["empty", "5 bytes", "32 bytes", "40 bytes (8 ignored)"],
+        libraries=[("passthrough", "lib_passthrough")]))
 
     g = Data("field-option/secp256k1_no_key")
     pre, blocks, notes = field_data("secp256k1", g)
