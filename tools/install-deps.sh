@@ -13,6 +13,9 @@ packages=(
   wabt clang lld
   # tests, and unpacking the Binaryen source package
   python3 python3-jsonschema xz-utils patch ca-certificates bsdutils
+  # sanitizer and fuzzing builds (docs/fuzzing.md): clang's ASan/UBSan/LSan
+  # runtimes and libFuzzer, and llvm-symbolizer for readable stacks
+  libclang-rt-14-dev llvm
 )
 
 missing=()
