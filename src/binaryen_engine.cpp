@@ -6,6 +6,7 @@
 #include "eei.hpp"
 #include "binaryen_support.hpp"
 #include "errors.hpp"
+#include "module_check.hpp"
 #include "trap.hpp"
 
 #include <ir/iteration.h>
@@ -113,7 +114,21 @@ ModuleInterface describe(wasm::Module& module)
 /// and at most about 800 on Binaryen's own visitors, so 100,000 levels need at
 /// most about 80 MB of the 256 MB given.
 constexpr wasm::Index max_interpreter_depth = 100'000;
+/// Under AddressSanitizer a level takes about 11 KB (redzones around every
+/// frame's locals), so sanitizer builds reserve 2 GiB: virtual address space,
+/// of which only the touched part is ever committed (docs/fuzzing.md, F8).
+#if defined(__SANITIZE_ADDRESS__)
+#define SCOUT_ASAN_STACK 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SCOUT_ASAN_STACK 1
+#endif
+#endif
+#ifdef SCOUT_ASAN_STACK
+constexpr size_t interpreter_stack_bytes = size_t{2} << 30;
+#else
 constexpr size_t interpreter_stack_bytes = size_t{256} << 20;
+#endif
 
 class BlockHost;
 class ScoutRunner;
@@ -692,7 +707,7 @@ public:
 
     bool growTable(wasm::Name name, const wasm::Literal& value, wasm::Index, wasm::Index new_size) override
     {
-        if (new_size > 1u << 20)
+        if (new_size > max_table_entries)
             return false;
         tables_[name].resize(new_size, value);
         return true;

@@ -1,6 +1,7 @@
 #include "binaryen_support.hpp"
 
 #include "errors.hpp"
+#include "module_check.hpp"
 #include "wasm_types.hpp"
 
 #include <wasm-binary.h>
@@ -23,6 +24,9 @@ const ::FeatureSet& script_features()
 
 void parse(const Bytes& wasm_bytes, wasm::Module& module)
 {
+    // Binaryen's parser aborts or exhausts memory on some malformed input:
+    // wabt's reader sees every binary first (module_check.hpp).
+    check_binary(wasm_bytes);
     module.features = script_features();
     try
     {

@@ -158,6 +158,18 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
         result.error = e.located();
         return result;
     }
+    catch (const LoadError& e)  // a library inspected outside the handlers above
+    {
+        result.status = FileStatus::error;
+        result.error = InputError(file.string(), 0, e.what()).located();
+        return result;
+    }
+    catch (const std::bad_alloc&)  // a module whose declarations exhaust memory
+    {
+        result.status = FileStatus::error;
+        result.error = InputError(file.string(), 0, "out of memory while loading the scripts").located();
+        return result;
+    }
     result.load_seconds = seconds_since(load_start);
 
     // The field of the bignum f1m_*/int_* functions: the vector's own key wins,

@@ -46,7 +46,7 @@ public:
         {
             const auto key = kv.first.Scalar();
             if (known_top_level_keys.count(key) == 0)
-                v.warnings.push_back(located(kv.first, "unknown top-level key '" + key + "' ignored"));
+                v.warnings.push_back(located(kv.first, "unknown top-level key '" + printable(key) + "' ignored"));
         }
 
         const auto beacon = required(root, "beacon_state", "the top level");
@@ -69,11 +69,11 @@ public:
                 if (ref.name.empty())
                     fail(lib, "library name is empty");
                 if (is_eei_module(ref.name))
-                    fail(lib["name"], "library name '" + ref.name +
+                    fail(lib["name"], "library name '" + printable(ref.name) +
                                           "' clashes with the EEI module of that name");
                 for (const auto& other : v.libraries)
                     if (other.name == ref.name)
-                        fail(lib["name"], "library name '" + ref.name + "' is used twice");
+                        fail(lib["name"], "library name '" + printable(ref.name) + "' is used twice");
                 ref.module = module_ref(required(lib, "file", "library entry"), "library");
                 v.libraries.push_back(std::move(ref));
             }
@@ -105,7 +105,7 @@ public:
             const auto name = scalar(field, "bignum_field");
             v.field = parse_field(name);
             if (!v.field)
-                fail(field, "bignum_field '" + name + "' is not a known field (bn128, secp256k1, "
+                fail(field, "bignum_field '" + printable(name) + "' is not a known field (bn128, secp256k1, "
                             "bls12-381)");
         }
 
@@ -167,7 +167,7 @@ private:
         std::set<std::string> keys;
         for (const auto& kv : n)
             if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second)
-                fail(kv.first, "duplicate key '" + kv.first.Scalar() + "' in " + what);
+                fail(kv.first, "duplicate key '" + printable(kv.first.Scalar()) + "' in " + what);
     }
 
     void expect_sequence(const YAML::Node& n, const std::string& what) const
@@ -185,7 +185,7 @@ private:
         case YAML::NodeType::Sequence:
             return "a list";
         case YAML::NodeType::Scalar:
-            return "the scalar '" + n.Scalar() + "'";
+            return "the scalar '" + printable(n.Scalar()) + "'";
         case YAML::NodeType::Null:
             return "nothing (null)";
         default:
@@ -299,7 +299,7 @@ private:
         }
         if (!ok || value > max)
             fail(n, what + " must be an integer in [0, " + std::to_string(max) + "], found '" +
-                        text + "'");
+                        printable(text) + "'");
         return value;
     }
 
@@ -352,7 +352,7 @@ TestVector parse_vector(const std::string& yaml_text, const std::filesystem::pat
     catch (const YAML::Exception& e)
     {
         const size_t line = e.mark.line < 0 ? 0 : static_cast<size_t>(e.mark.line) + 1;
-        throw InputError(file.string(), line, "malformed YAML: " + e.msg);
+        throw InputError(file.string(), line, "malformed YAML: " + printable(e.msg));
     }
     try
     {
@@ -361,7 +361,7 @@ TestVector parse_vector(const std::string& yaml_text, const std::filesystem::pat
     catch (const YAML::Exception& e)  // defensive: conversions we did not foresee
     {
         const size_t line = e.mark.line < 0 ? 0 : static_cast<size_t>(e.mark.line) + 1;
-        throw InputError(file.string(), line, "unexpected YAML structure: " + e.msg);
+        throw InputError(file.string(), line, "unexpected YAML structure: " + printable(e.msg));
     }
 }
 

@@ -28,6 +28,7 @@
 #include "eei.hpp"
 #include "errors.hpp"
 #include "memory_view.hpp"
+#include "module_check.hpp"
 #include "trap.hpp"
 
 #include <wabt/binary-reader-nop.h>
@@ -87,32 +88,10 @@ void limit_call_depth(wi::Thread& thread, uint32_t max_call_depth)
 
 // ------------------------------------------------------------ parsing
 
-/// The wasm features scripts may use: the same set as the Binaryen engine's
-/// (binaryen_support.cpp): MVP, mutable globals, sign extension, non-trapping
-/// float-to-int, bulk memory, multi-value, SIMD. (wabt enables reference
-/// types by default; Binaryen's set does not have them.)
-const wabt::Features& script_features()
-{
-    static const wabt::Features features = [] {
-        wabt::Features f;
-#define WABT_FEATURE(variable, flag, default_, help) f.disable_##variable();
-#include <wabt/feature.def>
-#undef WABT_FEATURE
-        f.enable_mutable_globals();
-        f.enable_sign_extension();
-        f.enable_sat_float_to_int();
-        f.enable_bulk_memory();
-        f.enable_multi_value();
-        f.enable_simd();
-        return f;
-    }();
-    return features;
-}
-
 wabt::ReadBinaryOptions read_options()
 {
     // No debug names; custom sections are skipped, not errors (as Binaryen).
-    return wabt::ReadBinaryOptions(script_features(), nullptr, false, true, false);
+    return wabt::ReadBinaryOptions(wabt_script_features(), nullptr, false, true, false);
 }
 
 std::string describe_error(const wabt::Errors& errors)
@@ -122,20 +101,6 @@ std::string describe_error(const wabt::Errors& errors)
     const auto& e = errors.front();
     return printable(e.message) + " (at byte " + std::to_string(e.loc.offset) + ")";
 }
-
-/// The structural pass: reads the binary without validating it, so that a
-/// malformed binary is told apart from an invalid module, as the Binaryen
-/// engine tells them ("invalid wasm binary" / "wasm validation failed").
-class StructureReader final : public wabt::BinaryReaderNop
-{
-public:
-    bool OnError(const wabt::Error& error) override
-    {
-        errors.push_back(error);
-        return true;  // handled: wabt would print it to stderr otherwise
-    }
-    wabt::Errors errors;
-};
 
 ValType val_type(wabt::Type t)
 {
@@ -261,10 +226,10 @@ struct ParsedModule
 
     ParsedModule(const Bytes& wasm, const EngineLimits& limits)
     {
-        StructureReader structure;
-        if (wabt::Failed(wabt::ReadBinary(wasm.data(), wasm.size(), &structure, read_options())) ||
-            !structure.errors.empty())
-            throw LoadError("invalid wasm binary: " + describe_error(structure.errors));
+        // The structural pass first, as for every engine (module_check.hpp), so
+        // that a malformed binary is told apart from an invalid module, as the
+        // Binaryen engine tells them ("invalid wasm binary" / "wasm validation failed").
+        check_binary(wasm);
         wabt::Errors errors;
         if (wabt::Failed(wi::ReadBinaryInterp("<wasm>", wasm.data(), wasm.size(), read_options(),
                                               &errors, &desc)))
@@ -398,7 +363,7 @@ class BlockRun
 {
 public:
     BlockRun(BlockContext& block, uint32_t max_call_depth)
-      : block_(block), max_call_depth_(max_call_depth), store_(script_features())
+      : block_(block), max_call_depth_(max_call_depth), store_(wabt_script_features())
     {}
 
     /// Instantiates `parsed` (imports bound to the EEI or to `libraries`, the

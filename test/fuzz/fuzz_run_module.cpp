@@ -28,7 +28,6 @@
 #include "fuzz_check.hpp"
 #include "fuzz_fatal.hpp"
 #include "hex.hpp"
-#include "known_findings.hpp"
 #include "metering.hpp"
 #include "trap.hpp"
 
@@ -145,16 +144,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         limits.max_memory_pages = max_memory_pages;
         return scout::make_engine("binaryen", limits);
     }();
-    // Known findings, reported and not yet fixed in src/ (known_findings.hpp).
-    if (const auto known = scout_fuzz::known_finding(data, size); known != scout_fuzz::KnownFinding::none)
-    {
-        static bool noted[8] = {};
-        if (!noted[static_cast<int>(known)])
-            std::fprintf(stderr, "==scout-fuzz== known finding %s seen; input skipped\n",
-                         scout_fuzz::to_string(known));
-        noted[static_cast<int>(known)] = true;
-        return -1;
-    }
     const Bytes wasm(data, data + size);
     // Inputs on which Binaryen's parser or validator ends the process
     // (binaryen_probe.hpp): counted, saved, kept out of the corpus (-1).

@@ -12,6 +12,7 @@
 #include "errors.hpp"
 #include "fuzz_check.hpp"
 #include "vector_loader.hpp"
+#include "wasm_types.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -62,20 +63,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         const bool control = std::any_of(what.begin(), what.end(), [](char c) {
             return (static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f;
         });
-        if (control)
-        {
-            // Known finding F3 (docs/fuzzing.md): messages echo text of the
-            // vector verbatim (scalars, keys, paths, yaml-cpp's own messages),
-            // so a newline, a carriage return or a terminal escape in the YAML
-            // reaches the one-line report. Tolerated, and noted once, until
-            // src/vector_loader.cpp makes them printable; then make this a
-            // FUZZ_CHECK: regressions/fuzz_vector_loader/f3-* hold inputs.
-            static bool noted = false;
-            if (!noted)
-                std::fprintf(stderr, "==scout-fuzz== known finding F3 seen (control character in an "
-                                     "error message); tolerated\n");
-            noted = true;
-        }
+        // Finding F3 (docs/fuzzing.md), fixed: text echoed from the vector
+        // (scalars, keys, paths, yaml-cpp's own messages) is made printable.
+        // regressions/fuzz_vector_loader/f3-* hold the inputs that found it.
+        FUZZ_CHECK(!control, "control character in the error message: %s", scout::printable(what).c_str());
         FUZZ_CHECK(!e.located().empty(), "no located message");
     }
     catch (const std::exception& e)

@@ -1,0 +1,117 @@
+#include "module_check.hpp"
+
+#include "errors.hpp"
+#include "wasm_types.hpp"
+
+#include <wabt/binary-reader-nop.h>
+#include <wabt/binary-reader.h>
+#include <wabt/feature.h>
+
+#include <string>
+
+namespace scout {
+namespace {
+
+/// Reads without building anything; counts what Binaryen would allocate for.
+class ShapeReader final : public wabt::BinaryReaderNop
+{
+public:
+    bool OnError(const wabt::Error& error) override
+    {
+        if (message.empty())
+            message = printable(error.message) + " (at byte " + std::to_string(error.loc.offset) + ")";
+        return true;  // handled: wabt would print it to stderr otherwise
+    }
+
+    wabt::Result OnTable(wabt::Index index, wabt::Type, const wabt::Limits* limits) override
+    {
+        if (limits->initial > max_table_entries)
+            return fail("table " + std::to_string(index) + " declares " +
+                        std::to_string(limits->initial) + " initial entries, more than the limit of " +
+                        std::to_string(max_table_entries));
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result OnTypeCount(wabt::Index count) override
+    {
+        if (count > max_types)
+            return fail("the module declares " + std::to_string(count) +
+                        " types, more than the limit of " + std::to_string(max_types));
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result BeginFunctionBody(wabt::Index index, wabt::Offset) override
+    {
+        function_ = index;
+        locals_ = 0;
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result OnLocalDecl(wabt::Index, wabt::Index count, wabt::Type) override
+    {
+        locals_ += count;
+        module_locals_ += count;
+        if (locals_ > max_function_locals)
+            return fail("function " + std::to_string(function_) + " declares more than " +
+                        std::to_string(max_function_locals) + " locals, the limit");
+        if (module_locals_ > max_module_locals)
+            return fail("the functions declare more than " + std::to_string(max_module_locals) +
+                        " locals in all, the limit");
+        return wabt::Result::Ok;
+    }
+
+    std::string message;
+    bool over_limit = false;  ///< message names one of scout's limits, not a malformation
+
+private:
+    wabt::Result fail(std::string why)
+    {
+        if (message.empty())
+        {
+            message = std::move(why);
+            over_limit = true;
+        }
+        return wabt::Result::Error;
+    }
+
+    wabt::Index function_ = 0;
+    uint64_t locals_ = 0;
+    uint64_t module_locals_ = 0;
+};
+
+}  // namespace
+
+const wabt::Features& wabt_script_features()
+{
+    static const wabt::Features features = [] {
+        wabt::Features f;
+#define WABT_FEATURE(variable, flag, default_, help) f.disable_##variable();
+#include <wabt/feature.def>
+#undef WABT_FEATURE
+        f.enable_mutable_globals();
+        f.enable_sign_extension();
+        f.enable_sat_float_to_int();
+        f.enable_bulk_memory();
+        f.enable_multi_value();
+        f.enable_simd();
+        return f;
+    }();
+    return features;
+}
+
+void check_binary(const Bytes& wasm)
+{
+    ShapeReader reader;
+    // No debug names; custom sections skipped, not errors (as Binaryen).
+    const wabt::ReadBinaryOptions options(wabt_script_features(), nullptr, false, true, false);
+    if (wabt::Failed(wabt::ReadBinary(wasm.data(), wasm.size(), &reader, options)) ||
+        !reader.message.empty())
+    {
+        if (reader.over_limit)
+            throw LoadError(reader.message);
+        throw LoadError("invalid wasm binary: " +
+                        (reader.message.empty() ? std::string("unreadable") : reader.message));
+    }
+}
+
+}  // namespace scout
