@@ -86,6 +86,9 @@ public:
 /// The names of the engines built in, the reference first.
 std::vector<std::string> engine_names();
 
+/// What an engine name stands for, with versions: "Binaryen 108 interpreter".
+std::string engine_description(std::string_view name);
+
 /// Creates an engine by name; null for an unknown name.
 std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits);
 

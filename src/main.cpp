@@ -245,9 +245,14 @@ int run(const RunCommand& cmd)
             cmd.format, cmd.output.empty() ? std::cout : output_file, info));
 
     if (cmd.verbose && text_to_terminal)
-        std::cout << "engine " << cmd.engine.engine << " (Binaryen " << scout::binaryen_version()
-                  << "), tick budget " << cmd.engine.ticks << " per block, " << files.size()
+    {
+        std::string engines;
+        const auto names = scout::parse_engine_list(cmd.engine.engine);  // checked by CLI11
+        for (const auto& name : names.value())
+            engines += (engines.empty() ? "" : ", ") + name + " (" + scout::engine_description(name) + ")";
+        std::cout << "engine " << engines << ", tick budget " << cmd.engine.ticks << " per block, " << files.size()
                   << (files.size() == 1 ? " vector" : " vectors") << ", -j " << cmd.jobs << "\n";
+    }
     for (auto& r : reporters)
         r->begin(files.size());
 
@@ -321,8 +326,10 @@ int main(int argc, char** argv)
                  "Runs Scout YAML test vectors with the EEI bound and checks state roots "
                  "and deposits."};
     app.name("scout");
-    app.set_version_flag("--version", std::string("scout " SCOUT_VERSION " (Binaryen ") +
-                                          scout::binaryen_version() + ")");
+    app.set_version_flag("--version", std::string("scout " SCOUT_VERSION " (engines: ") +
+                                          scout::engine_description("binaryen") + ", " +
+                                          scout::engine_description("wabt") + ", " +
+                                          scout::engine_description("wasm2c") + ")");
     app.require_subcommand(1);
 
     RunCommand cmd;
