@@ -3,6 +3,7 @@
 // field chosen by BlockContext::field. OpenSSL's BIGNUM is the oracle (an implementation that
 // shares nothing with src/uint_arith.hpp); the moduli are spelled out here again.
 
+#include "test_support.hpp"
 #include "eei.hpp"
 #include "field.hpp"
 
@@ -17,6 +18,8 @@
 #include <vector>
 
 using namespace scout;
+
+using scout_test::contains;
 
 namespace {
 
@@ -90,11 +93,6 @@ Bytes reversed(Bytes b)
 {
     std::reverse(b.begin(), b.end());
     return b;
-}
-
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
 }
 
 // ------------------------------------------------------------ fields, restated

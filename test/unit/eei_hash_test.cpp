@@ -33,6 +33,8 @@
 
 using namespace scout;
 
+using scout_test::contains;
+
 namespace {
 
 // ------------------------------------------------------------------ reference
@@ -222,11 +224,6 @@ protected:
     MemoryView view;
     BlockContext ctx;
 };
-
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
 
 }  // namespace
 

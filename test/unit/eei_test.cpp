@@ -1,3 +1,4 @@
+#include "test_support.hpp"
 #include "eei.hpp"
 #include "errors.hpp"
 
@@ -9,12 +10,9 @@
 
 using namespace scout;
 
-namespace {
+using scout_test::contains;
 
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
+namespace {
 
 const HostFunction& host(const char* module, const char* name)
 {

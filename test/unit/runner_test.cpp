@@ -13,15 +13,11 @@ using scout_test::hex_of;
 using scout_test::sha256;
 using scout_test::TempDir;
 using scout_test::wat;
+using scout_test::contains;
 using scout_test::write_file;
 namespace fs = std::filesystem;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
 
 // Scripts used by the vectors below.
 

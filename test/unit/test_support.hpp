@@ -136,4 +136,40 @@ std::string hex_of(const Container& bytes)
     return out;
 }
 
+/// Whether `text` contains `part`.
+inline bool contains(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+/// WAT of a module importing eth2.savePostStateRoot ($save) and exporting a
+/// 1-page memory, with `body` as main and `extra` as more module fields.
+inline std::string script(const std::string& body, const std::string& extra = "")
+{
+    return "(module\n"
+           "  (import \"eth2\" \"savePostStateRoot\" (func $save (param i32)))\n"
+           "  (memory (export \"memory\") 1)\n" +
+           extra + "\n  (func (export \"main\")\n" + body + "))\n";
+}
+
+/// WAT: main saves the pre-state root unchanged, imports in the eth2 module style.
+inline const std::string copy_eth2_style = R"((module
+  (import "eth2" "loadPreStateRoot" (func $load (param i32)))
+  (import "eth2" "savePostStateRoot" (func $save (param i32)))
+  (memory (export "memory") 1)
+  (func (export "main")
+    (call $load (i32.const 0))
+    (call $save (i32.const 0))))
+)";
+
+/// The same in the env style (eth2_ prefixed names), through address 64.
+inline const std::string copy_env_style = R"((module
+  (import "env" "eth2_loadPreStateRoot" (func $load (param i32)))
+  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
+  (memory (export "memory") 1)
+  (func (export "main")
+    (call $load (i32.const 64))
+    (call $save (i32.const 64))))
+)";
+
 }  // namespace scout_test

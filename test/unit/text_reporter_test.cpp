@@ -12,12 +12,9 @@ using namespace scout;
 using scout_test::hex_of;
 using scout_test::sha256;
 
-namespace {
+using scout_test::contains;
 
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
+namespace {
 
 std::vector<std::string> lines_of(const std::string& text)
 {

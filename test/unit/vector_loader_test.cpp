@@ -16,12 +16,9 @@ using scout_test::TempDir;
 using scout_test::write_file;
 namespace fs = std::filesystem;
 
-namespace {
+using scout_test::contains;
 
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
+namespace {
 
 std::string root_hex(const std::string& seed)
 {

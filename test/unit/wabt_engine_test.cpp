@@ -15,41 +15,12 @@
 
 using namespace scout;
 using scout_test::wat;
+using scout_test::contains;
+using scout_test::script;
+using scout_test::copy_eth2_style;
+using scout_test::copy_env_style;
 
 namespace {
-
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
-
-/// A module importing savePostStateRoot and exporting a 1-page memory, with
-/// `body` as main and `extra` as more module fields.
-std::string script(const std::string& body, const std::string& extra = "")
-{
-    return "(module\n"
-           "  (import \"eth2\" \"savePostStateRoot\" (func $save (param i32)))\n"
-           "  (memory (export \"memory\") 1)\n" +
-           extra + "\n  (func (export \"main\")\n" + body + "))\n";
-}
-
-const std::string copy_eth2_style = R"((module
-  (import "eth2" "loadPreStateRoot" (func $load (param i32)))
-  (import "eth2" "savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (call $load (i32.const 0))
-    (call $save (i32.const 0))))
-)";
-
-const std::string copy_env_style = R"((module
-  (import "env" "eth2_loadPreStateRoot" (func $load (param i32)))
-  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (call $load (i32.const 64))
-    (call $save (i32.const 64))))
-)";
 
 /// A library "lib": one page of memory (exported), a start function storing
 /// 0x5a at byte 100, a per-instance call counter, and an export that calls the

@@ -18,41 +18,14 @@
 
 using namespace scout;
 using scout_test::wat;
+using scout_test::contains;
+using scout_test::script;
+using scout_test::copy_eth2_style;
+using scout_test::copy_env_style;
 
 namespace {
 
 namespace fs = std::filesystem;
-
-bool contains(const std::string& text, const std::string& part)
-{
-    return text.find(part) != std::string::npos;
-}
-
-std::string script(const std::string& body, const std::string& extra = "")
-{
-    return "(module\n"
-           "  (import \"eth2\" \"savePostStateRoot\" (func $save (param i32)))\n"
-           "  (memory (export \"memory\") 1)\n" +
-           extra + "\n  (func (export \"main\")\n" + body + "))\n";
-}
-
-const std::string copy_eth2_style = R"((module
-  (import "eth2" "loadPreStateRoot" (func $load (param i32)))
-  (import "eth2" "savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (call $load (i32.const 0))
-    (call $save (i32.const 0))))
-)";
-
-const std::string copy_env_style = R"((module
-  (import "env" "eth2_loadPreStateRoot" (func $load (param i32)))
-  (import "env" "eth2_savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (call $load (i32.const 64))
-    (call $save (i32.const 64))))
-)";
 
 /// The compiled-object cache lives in a temp folder for the whole test
 /// process (SCOUT_CACHE_DIR), never in the user's cache.
