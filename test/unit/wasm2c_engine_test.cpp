@@ -5,6 +5,7 @@
 #include "errors.hpp"
 #include "trap.hpp"
 
+#include "engine_test_support.hpp"
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -29,7 +30,7 @@ namespace fs = std::filesystem;
 
 /// The compiled-object cache lives in a temp folder for the whole test
 /// process (SCOUT_CACHE_DIR), never in the user's cache.
-class Wasm2cEngine : public ::testing::Test
+class Wasm2cEngine : public ::testing::Test, protected scout_test::BlockRunner
 {
 protected:
     static void SetUpTestSuite()
@@ -48,33 +49,6 @@ protected:
                                        const std::vector<LibraryCode>& libraries = {})
     {
         return make_wasm2c_engine(limits)->load(wat(wat_text), libraries);
-    }
-
-    BlockContext run(LoadedScript& s, const Bytes& data = {})
-    {
-        data_ = data;
-        BlockContext ctx;
-        ctx.block_data = &data_;
-        s.run(ctx);
-        return ctx;
-    }
-
-    Trap trap_of(LoadedScript& s, BlockContext* ctx_out = nullptr)
-    {
-        BlockContext ctx;
-        ctx.block_data = &data_;
-        try
-        {
-            s.run(ctx);
-        }
-        catch (const Trap& t)
-        {
-            if (ctx_out)
-                *ctx_out = ctx;
-            return t;
-        }
-        ADD_FAILURE() << "no trap";
-        return Trap(TrapKind::wasm, "");
     }
 
     std::string load_error_of(Engine& engine, const Bytes& wasm,
@@ -112,7 +86,6 @@ protected:
         return names;
     }
 
-    Bytes data_;
     static scout_test::TempDir* cache_root_;
 };
 
@@ -169,28 +142,6 @@ TEST_F(Wasm2cEngine, ToolchainIsDescribedAndRemembered)
     EXPECT_EQ(memos, 2u);
 }
 
-TEST_F(Wasm2cEngine, CopiesPreStateToPostStateEth2Style)
-{
-    auto s = load(copy_eth2_style);
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.pre_state = sample_root();
-    s->run(ctx);
-    EXPECT_TRUE(ctx.post_state_saved);
-    EXPECT_EQ(ctx.post_state, sample_root());
-}
-
-TEST_F(Wasm2cEngine, CopiesPreStateToPostStateEnvStyle)
-{
-    auto s = load(copy_env_style);
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.pre_state = sample_root();
-    s->run(ctx);
-    EXPECT_TRUE(ctx.post_state_saved);
-    EXPECT_EQ(ctx.post_state, sample_root());
-}
-
 TEST_F(Wasm2cEngine, InterfaceDescribesImportsAndExports)
 {
     auto s = load(copy_env_style);
@@ -210,19 +161,6 @@ TEST_F(Wasm2cEngine, InspectIsTheReferenceEnginesView)
     EXPECT_EQ(ours.error, reference.error);
     EXPECT_EQ(ours.float_use_count, reference.float_use_count);
     EXPECT_EQ(ours.defined_functions, reference.defined_functions);
-}
-
-TEST_F(Wasm2cEngine, SameScriptRunsOnDifferentContexts)
-{
-    auto s = load(copy_eth2_style);
-    BlockContext a, b;
-    a.block_data = b.block_data = &data_;
-    a.pre_state = scout_test::sha256("a");
-    b.pre_state = scout_test::sha256("b");
-    s->run(a);
-    s->run(b);
-    EXPECT_EQ(a.post_state, scout_test::sha256("a"));
-    EXPECT_EQ(b.post_state, scout_test::sha256("b"));
 }
 
 TEST_F(Wasm2cEngine, GlobalsMemoryAndGrowthAreFreshForEveryBlock)
@@ -299,20 +237,6 @@ TEST_F(Wasm2cEngine, HostResultsAndI64Arguments)
     EXPECT_EQ(ctx.debug_output[1], "print32: 4294967295 (i32 -1)");
 }
 
-TEST_F(Wasm2cEngine, DepositPushedThroughTheEngine)
-{
-    auto s = load(R"((module
-  (import "eth2" "pushNewDeposit" (func $push (param i32 i32)))
-  (memory (export "memory") 1)
-  (data (i32.const 80) "\01\02\00\00\00\00\00\00")
-  (func (export "main")
-    (call $push (i32.const 0) (i32.const 184))))
-)");
-    const auto ctx = run(*s);
-    ASSERT_EQ(ctx.deposits.size(), 1u);
-    EXPECT_EQ(ctx.deposits[0].amount, 0x0201u);
-}
-
 TEST_F(Wasm2cEngine, HostFunctionsSeeGrownMemory)
 {
     auto s = load(script(R"(
@@ -346,26 +270,6 @@ TEST_F(Wasm2cEngine, HostImportInATableIsCalledWithItsContext)
 }
 
 // ------------------------------------------------------------ traps
-
-TEST_F(Wasm2cEngine, UnreachableTrapsKindWasm)
-{
-    auto s = load(script("(unreachable)"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_TRUE(contains(t.what(), "unreachable")) << t.what();
-}
-
-TEST_F(Wasm2cEngine, OutputsBeforeATrapAreKept)
-{
-    auto s = load(script(R"(
-    (i32.store8 (i32.const 0) (i32.const 9))
-    (call $save (i32.const 0))
-    (unreachable))"));
-    BlockContext ctx;
-    trap_of(*s, &ctx);
-    EXPECT_TRUE(ctx.post_state_saved);
-    EXPECT_EQ(ctx.post_state[0], 9);
-}
 
 TEST_F(Wasm2cEngine, DivisionByZeroTraps)
 {
@@ -413,12 +317,6 @@ TEST_F(Wasm2cEngine, OutOfBoundsMemoryFillTraps)
     EXPECT_EQ(trap_of(*s).kind(), TrapKind::wasm);
 }
 
-TEST_F(Wasm2cEngine, LoadAtTheLastWordIsFine)
-{
-    auto s = load(script("(drop (i32.load (i32.const 65532)))"));
-    EXPECT_NO_THROW(run(*s));
-}
-
 TEST_F(Wasm2cEngine, CallIndirectTraps)
 {
     const std::string table = R"((type $void (func))
@@ -433,16 +331,6 @@ TEST_F(Wasm2cEngine, CallIndirectTraps)
         EXPECT_EQ(t.kind(), TrapKind::wasm) << index;
         EXPECT_TRUE(contains(t.what(), "call_indirect")) << t.what();
     }
-}
-
-TEST_F(Wasm2cEngine, CallIndirectWithRightSignatureCalls)
-{
-    auto s = load(script("(call_indirect (type $void) (i32.const 0)) (call $save (i32.const 0))",
-                         R"((type $void (func))
-  (table 2 funcref)
-  (elem (i32.const 0) $set)
-  (func $set (i32.store8 (i32.const 0) (i32.const 77))))"));
-    EXPECT_EQ(run(*s).post_state[0], 77);
 }
 
 TEST_F(Wasm2cEngine, DeepRecursionIsAResourceTrapNamingTheOption)
@@ -565,33 +453,6 @@ TEST_F(Wasm2cEngine, HostCallsAreTraced)
 }
 
 // ------------------------------------------------------------ limits
-
-TEST_F(Wasm2cEngine, MemoryGrowBeyondTheLimitReturnsMinusOne)
-{
-    EngineLimits limits;
-    limits.max_memory_pages = 2;
-    auto s = load(script(R"(
-    (i32.store (i32.const 0) (memory.grow (i32.const 1)))
-    (i32.store (i32.const 4) (memory.grow (i32.const 1)))
-    (i32.store (i32.const 8) (memory.size))
-    (call $save (i32.const 0)))"),
-                  limits);
-    const auto root = run(*s).post_state;
-    EXPECT_EQ(le32(root, 0), 1u);
-    EXPECT_EQ(le32(root, 4), 0xFFFFFFFFu);
-    EXPECT_EQ(le32(root, 8), 2u);
-}
-
-TEST_F(Wasm2cEngine, MemoryGrowBeyondTheDefaultLimit)
-{
-    auto s = load(script(R"(
-    (i32.store (i32.const 0) (memory.grow (i32.const 1024)))
-    (i32.store (i32.const 4) (memory.grow (i32.const 1023)))
-    (call $save (i32.const 0)))"));
-    const auto root = run(*s).post_state;
-    EXPECT_EQ(le32(root, 0), 0xFFFFFFFFu);
-    EXPECT_EQ(le32(root, 4), 1u);
-}
 
 TEST_F(Wasm2cEngine, MemoryGrowByAHugeDeltaReturnsMinusOne)
 {
