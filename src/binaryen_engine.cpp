@@ -9,6 +9,8 @@
 #include "module_check.hpp"
 #include "trap.hpp"
 
+#include <openssl/crypto.h>
+
 #include <ir/iteration.h>
 #include <ir/module-utils.h>
 #include <pass.h>
@@ -1979,6 +1981,11 @@ private:
             {
                 error = std::current_exception();
             }
+            // Host functions (hash.sha256) give this thread OpenSSL state of its
+            // own. Released after each job: a process that exits with the thread
+            // still parked (an engine in a static) runs OpenSSL's atexit cleanup
+            // first, and the state would then never be freed (an LSan report).
+            OPENSSL_thread_stop();
             lock.lock();
             error_ = error;
             job_ = nullptr;
