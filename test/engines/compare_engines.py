@@ -9,7 +9,7 @@ Usage:
   compare_engines.py build-hostile --source PROJECT_DIR --out DIR [--wat2wasm PATH]
 
 compare runs `SCOUT run --engine E [OPTION...] FILE` for both engines, once plainly and once
-with --trace, and checks that they agree: the same exit code and the same report, line by
+with --trace (unless --no-trace), and checks that they agree: the same exit code and the same report, line by
 line, after normalising what may differ between engines for the same cause:
   - the wording of wasm traps: "trap (wasm): <message>" keeps only the kind;
   - the wording of a rejected module: "invalid wasm binary: ..." and
@@ -59,7 +59,8 @@ def run(scout, engine, vector, options, timeout):
 def compare(args, options):
     differences = []
     reports = {}
-    for mode, extra in (("plain", []), ("trace", ["--trace"])):
+    modes = (("plain", []),) if args.no_trace else (("plain", []), ("trace", ["--trace"]))
+    for mode, extra in modes:
         ref = run(args.scout, args.reference, args.vector, options + extra, args.timeout)
         eng = run(args.scout, args.engine, args.vector, options + extra, args.timeout)
         reports[mode] = (ref, eng)
@@ -148,6 +149,8 @@ def main():
     c.add_argument("--engine", default="wabt")
     c.add_argument("--reference", default="binaryen")
     c.add_argument("--timeout", type=int, default=10)
+    c.add_argument("--no-trace", action="store_true",
+                   help="compare the plain runs only (vectors whose traces run to many MB)")
     c.add_argument("--known-difference")
     c.add_argument("--expect-reference")
     c.add_argument("--expect-engine")
