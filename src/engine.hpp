@@ -47,6 +47,10 @@ public:
     /// to `block`, and calls `main`. A trap (engine or host) throws Trap; the
     /// outputs in `block` are what the script did before it.
     virtual void run(BlockContext& block) = 0;
+
+    /// How the engine got the module ready, for `scout run -v` (the wasm2c
+    /// engine: compiled, or found in its cache, and where); empty for most.
+    virtual std::vector<std::string> load_notes() const { return {}; }
 };
 
 /// What `scout inspect` reports of a module, as one engine sees it.

@@ -145,6 +145,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
             try
             {
                 scripts.push_back(engine.load(code, libraries));
+                for (const auto& note : scripts.back()->load_notes())
+                    result.notes.push_back("script " + ref.declared + ": " + note);
             }
             catch (const LoadError& e)
             {

@@ -58,6 +58,7 @@
 #include <atomic>
 #include <chrono>
 #include <csetjmp>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <dlfcn.h>
@@ -360,7 +361,9 @@ std::mutex& execution_mutex()
 
 /// The compiled object of `wasm`: already loaded, from the cache, or built
 /// into it.
-std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInterface& iface)
+/// `how` says which of the three, and where.
+std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInterface& iface,
+                                              std::string& how)
 {
     const Toolchain& t = toolchain();
     if (!t.error.empty())
@@ -380,6 +383,7 @@ std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInt
         if (auto known = find_loaded())
         {
             ++cache_hit_count;
+            how = "already loaded from " + target.string();
             return known;
         }
     }
@@ -387,6 +391,7 @@ std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInt
     for (int attempt = 0; attempt < 2; ++attempt)
     {
         const bool cached = fs::exists(target);
+        const auto build_start = std::chrono::steady_clock::now();
         if (!cached)
         {
             // Without the lock: compilations of other modules (other threads)
@@ -407,11 +412,21 @@ std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInt
                                 "; set SCOUT_CACHE_DIR to move it)");
             }
             ++compiled_count;
+            const std::chrono::duration<double, std::milli> took =
+                std::chrono::steady_clock::now() - build_start;
+            char ms[32];
+            std::snprintf(ms, sizeof ms, "%.0f", took.count());
+            how = std::string("compiled in ") + ms + " ms (cache miss) into " + target.string();
         }
+        else
+            how = "from the cache: " + target.string();
         // dlopen returns one handle per file: one CompiledModule wraps it.
         const std::lock_guard<std::mutex> lock(loaded_mutex);
         if (auto known = find_loaded())
+        {
+            how = "already loaded from " + target.string();
             return known;
+        }
         std::string why;
         if (void* handle = ::dlopen(target.c_str(), RTLD_NOW | RTLD_LOCAL))
         {
@@ -583,7 +598,9 @@ public:
         {
             try
             {
-                libraries_[i].code = obtain_module(libraries[i].wasm, libraries_[i].interface);
+                std::string how;
+                libraries_[i].code = obtain_module(libraries[i].wasm, libraries_[i].interface, how);
+                notes_.push_back("wasm2c: library '" + printable(libraries[i].name) + "' " + how);
             }
             catch (const LoadError& e)
             {
@@ -591,7 +608,9 @@ public:
             }
             bind(libraries_[i]);
         }
-        script_.code = obtain_module(wasm, script_.interface);
+        std::string how;
+        script_.code = obtain_module(wasm, script_.interface, how);
+        notes_.push_back("wasm2c: " + how);
         bind(script_);
         stack_needed_ = stack_needed();
         main_ = script_.code->find_export("main");
@@ -615,6 +634,8 @@ public:
         else
             run_on_large_stack(large_stack_bytes(), [&] { run_block(block); });
     }
+
+    std::vector<std::string> load_notes() const override { return notes_; }
 
 private:
     /// Headroom for host functions and the runtime below the wasm frames.
@@ -757,6 +778,7 @@ private:
         }
     }
 
+    std::vector<std::string> notes_;  ///< load_notes()
     EngineLimits limits_;
     std::vector<BoundModule> libraries_;
     BoundModule script_;

@@ -277,9 +277,11 @@ def cache_dir():
         env = dict(os.environ)
         env["XDG_CACHE_HOME"] = os.path.join(tmp, "xdg")  # must stay unused
         env.pop("SCOUT_CACHE_DIR", None)
-        args = ("run", "--engine", "wasm2c", "--cache-dir", cache, "test-vectors/accumulator.yaml")
+        args = ("run", "-v", "--engine", "wasm2c", "--cache-dir", cache, "test-vectors/accumulator.yaml")
         rc, out, err = run(*args, env=env)
         check(rc == 0, "first run exit %d" % rc, out, err)
+        check(re.search(r"note: script .*accumulator\.wasm: wasm2c: compiled in [0-9]+ ms \(cache miss\) into " +
+                        re.escape(cache), out), "no cache-miss note", out)
         def objects():
             return {os.path.join(d, f): os.stat(os.path.join(d, f)).st_mtime_ns
                     for d, _, fs in os.walk(cache) for f in fs if f.endswith(".so")}
@@ -288,6 +290,7 @@ def cache_dir():
         check(not os.path.exists(env["XDG_CACHE_HOME"]), "the XDG cache was used despite --cache-dir")
         rc, out, err = run(*args, env=env)
         check(rc == 0 and objects() == first, "the second run recompiled", out, err)
+        check("wasm2c: from the cache: " + cache in out, "no cache-hit note", out)
         # The same script with one byte of a custom section appended: a new key.
         with open(os.path.join(ROOT, "scripts", "bin", "accumulator.wasm"), "rb") as f:
             changed = f.read() + bytes([0, 2, 1, ord("x")])
