@@ -117,8 +117,8 @@ const std::vector<scout::HostFunction>& log_functions()
 const scout::HostFunction* find_log(wasm::Function* import)
 {
     for (const auto& f : log_functions())
-        if (std::strcmp(import->module.str, f.module) == 0 && std::strcmp(import->base.str, f.name) == 0 &&
-            scout::func_type(*import) == f.type)
+        if (std::strcmp(import->module.str, f.module) == 0 &&
+            std::strcmp(import->base.str, f.name) == 0 && scout::func_type(*import) == f.type)
             return &f;
     return nullptr;
 }
@@ -152,8 +152,7 @@ public:
         {
             const auto& l = arguments[0];
             const int digits = l.type == wasm::Type::i32 || l.type == wasm::Type::f32 ? 8 : 16;
-            note(std::string(import->base.str) + " " +
-                 hex_bits(scout::raw_of(l), digits));
+            note(std::string(import->base.str) + " " + hex_bits(scout::raw_of(l), digits));
             return {};
         }
         throw RefTrap{std::string("unbound import ") + import->module.str + "." + import->base.str};
@@ -170,7 +169,8 @@ public:
         memory.resize(new_size);
         return true;
     }
-    bool growTable(wasm::Name name, const wasm::Literal& value, wasm::Index, wasm::Index new_size) override
+    bool growTable(wasm::Name name, const wasm::Literal& value, wasm::Index,
+                   wasm::Index new_size) override
     {
         if (new_size > 1u << 20)
             return false;
@@ -237,7 +237,8 @@ public:
 class RefRunner : public wasm::ModuleRunnerBase<RefRunner>
 {
 public:
-    RefRunner(wasm::Module& module, RefHost* host) : ModuleRunnerBase(module, host, {})
+    RefRunner(wasm::Module& module, RefHost* host)
+      : ModuleRunnerBase(module, host, {})
     {
         wasm::ExpressionRunner<RefRunner>::maxDepth = scout::max_interpreter_depth;
     }
@@ -296,13 +297,13 @@ wasm::Literals zero_arguments(wasm::Function* f)
     return args;
 }
 
-template <typename Run>
-void call_exports(wasm::Module& module, Run&& run)
+template <typename Run> void call_exports(wasm::Module& module, Run&& run)
 {
     const bool has_hang_limit = module.getExportOrNull(wasm::Name("hangLimitInitializer"));
     for (const auto& e : module.exports)
     {
-        if (e->kind != wasm::ExternalKind::Function || e->name == wasm::Name("hangLimitInitializer"))
+        if (e->kind != wasm::ExternalKind::Function ||
+            e->name == wasm::Name("hangLimitInitializer"))
             continue;
         if (has_hang_limit)
             run(wasm::Name("hangLimitInitializer"), wasm::Literals());
@@ -432,7 +433,8 @@ int main(int argc, char** argv)
     for (int i = first; i < argc; ++i)
     {
         std::ifstream f(argv[i], std::ios::binary);
-        const scout::Bytes bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+        const scout::Bytes bytes((std::istreambuf_iterator<char>(f)),
+                                 std::istreambuf_iterator<char>());
         std::vector<std::string> reference, fast;
         try
         {
@@ -465,7 +467,7 @@ int main(int argc, char** argv)
         std::cout << "  binaryen: " << (k < reference.size() ? reference[k] : "(end)") << "\n"
                   << "  scout:    " << (k < fast.size() ? fast[k] : "(end)") << "\n";
     }
-    std::cout << argc - first << " modules, " << calls << " export calls: "
-              << (exit_code == 0 ? "identical" : "DIFFERENCES") << "\n";
+    std::cout << argc - first << " modules, " << calls
+              << " export calls: " << (exit_code == 0 ? "identical" : "DIFFERENCES") << "\n";
     return exit_code;
 }

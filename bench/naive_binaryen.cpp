@@ -85,7 +85,9 @@ constexpr uint64_t max_memory_bytes = uint64_t{1024} * Memory::kPageSize;  // sc
 class NaiveHost : public ShellExternalInterface
 {
 public:
-    explicit NaiveHost(BlockIO& io) : io_(io) {}
+    explicit NaiveHost(BlockIO& io)
+      : io_(io)
+    {}
 
     void init(Module& wasm, ModuleRunner& instance) override
     {
@@ -302,9 +304,9 @@ private:
         if (name == "f1m_toMontgomery" || name == "f1m_fromMontgomery" || name == "f1m_square")
         {
             const U x = read_le<N>(a.at(0));
-            write_le<N>(a.at(1), name == "f1m_square"         ? f.square(x) :
-                                 name == "f1m_toMontgomery"   ? f.to_montgomery(x) :
-                                                                f.from_montgomery(x));
+            write_le<N>(a.at(1), name == "f1m_square"         ? f.square(x)
+                                 : name == "f1m_toMontgomery" ? f.to_montgomery(x)
+                                                              : f.from_montgomery(x));
             return {};
         }
         const U x = read_le<N>(a.at(0)), y = read_le<N>(a.at(1));
@@ -431,8 +433,8 @@ double median(std::vector<double> s)
 std::string ms3(const std::vector<double>& s)
 {
     std::ostringstream o;
-    o << std::fixed << std::setprecision(3) << *std::min_element(s.begin(), s.end()) * 1000
-      << " / " << median(s) * 1000 << " / " << *std::max_element(s.begin(), s.end()) * 1000;
+    o << std::fixed << std::setprecision(3) << *std::min_element(s.begin(), s.end()) * 1000 << " / "
+      << median(s) * 1000 << " / " << *std::max_element(s.begin(), s.end()) * 1000;
     return o.str();
 }
 
@@ -468,9 +470,11 @@ int main(int argc, char** argv)
     int exit_code = 0;
     std::ostringstream csv;
     csv << "engine,bench_name,parse_time,exec_time\n" << std::setprecision(9);
-    std::cout << repeat << " timed runs per vector after one warm-up; times in ms: min / median / max\n"
+    std::cout << repeat
+              << " timed runs per vector after one warm-up; times in ms: min / median / max\n"
               << std::left << std::setw(10) << "engine" << std::setw(48) << "vector"
-              << std::setw(32) << "load" << "execute\n";
+              << std::setw(32) << "load"
+              << "execute\n";
     for (const auto& file : files)
     {
         try

@@ -119,8 +119,9 @@ std::string run_isolated(const std::filesystem::path& file, uint32_t level, bool
     int status = 0;
     waitpid(pid, &status, 0);
     if (WIFSIGNALED(status))
-        return WTERMSIG(status) == SIGALRM ? "timed out" :
-                                             "crashed (signal " + std::to_string(WTERMSIG(status)) + ")";
+        return WTERMSIG(status) == SIGALRM
+                   ? "timed out"
+                   : "crashed (signal " + std::to_string(WTERMSIG(status)) + ")";
     return text;
 }
 
@@ -162,7 +163,8 @@ int main(int argc, char** argv)
     }
     if (paths.empty())
     {
-        std::cerr << "usage: opt_equivalence [--level N]... [--trace] [--timeout SECONDS] PATH...\n";
+        std::cerr
+            << "usage: opt_equivalence [--level N]... [--trace] [--timeout SECONDS] PATH...\n";
         return 2;
     }
     if (levels.empty())
@@ -209,7 +211,8 @@ int main(int argc, char** argv)
     std::cout << files.size() << " vectors, " << compared << " optimized runs compared ("
               << (trace ? "with" : "without") << " host-call traces): "
               << (differing == 0 ? "all identical" : std::to_string(differing) + " differ")
-              << (skipped ? ", " + std::to_string(skipped) + " runs without a result not compared" : "")
+              << (skipped ? ", " + std::to_string(skipped) + " runs without a result not compared"
+                          : "")
               << "\n";
     return differing == 0 ? 0 : 1;
 }

@@ -58,9 +58,11 @@ std::string to_hex(const unsigned char* data, size_t n)
 
 }  // namespace
 
-KeyHasher::KeyHasher() : ctx_(EVP_MD_CTX_new())
+KeyHasher::KeyHasher()
+  : ctx_(EVP_MD_CTX_new())
 {
-    if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
+    if (ctx_ == nullptr ||
+        EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_sha256(), nullptr) != 1)
         throw std::runtime_error("OpenSSL: cannot start a SHA-256 digest");
 }
 
@@ -137,12 +139,12 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
         result.output = read_text(log_file);
     }
     catch (const std::exception&)
-    {
-    }
+    {}
     if (WIFEXITED(status))
         result.exit_code = WEXITSTATUS(status);
     else if (WIFSIGNALED(status))
-        result.output += "\n" + argv[0] + " was killed by signal " + std::to_string(WTERMSIG(status));
+        result.output +=
+            "\n" + argv[0] + " was killed by signal " + std::to_string(WTERMSIG(status));
     return result;
 }
 
@@ -199,8 +201,7 @@ std::string tool_identity_memoized(const std::string& program, const fs::path& m
             return known.substr(0, known.size() - 1);
     }
     catch (const std::exception&)
-    {
-    }
+    {}
     std::string identity;
     try
     {

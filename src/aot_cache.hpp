@@ -53,7 +53,8 @@ struct CommandResult
 
 /// Runs `argv` (argv[0] looked up in PATH), stdin from /dev/null, stdout and
 /// stderr captured through `log_file` (created or truncated). Never uses a shell.
-CommandResult run_command(const std::vector<std::string>& argv, const std::filesystem::path& log_file);
+CommandResult run_command(const std::vector<std::string>& argv,
+                          const std::filesystem::path& log_file);
 
 /// The first line of `program --version` ("" when it cannot be run).
 std::string tool_identity(const std::string& program, const std::filesystem::path& scratch_dir);
@@ -65,7 +66,8 @@ std::string find_program(const std::string& program);
 /// The first line of `program --version`, remembered in `memo_dir` under a
 /// stamp of the executable (its canonical path, size, modification time and
 /// inode): a changed or replaced binary is asked again. "" when it cannot run.
-std::string tool_identity_memoized(const std::string& program, const std::filesystem::path& memo_dir);
+std::string tool_identity_memoized(const std::string& program,
+                                   const std::filesystem::path& memo_dir);
 
 /// A fresh private folder inside `parent` (created with its parents), removed
 /// with its contents by the destructor.

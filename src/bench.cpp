@@ -56,34 +56,36 @@ int run_bench(const BenchOptions& options, std::ostream& out)
     csv << std::setprecision(9);
     int exit_code = 0;
 
-    out << options.repeat << " timed runs per vector after one warm-up; times in ms: min / median / max\n";
+    out << options.repeat
+        << " timed runs per vector after one warm-up; times in ms: min / median / max\n";
     out << std::left << std::setw(10) << "engine" << std::setw(48) << "vector" << std::setw(32)
-        << "load" << "execute\n";
+        << "load"
+        << "execute\n";
     for (const auto& engine_name : options.engines)
-    for (const auto& file : files)
-    {
-        auto engine = make_engine(engine_name, options.limits);
-        const FileResult warm = run_vector_file(file, *engine, options.options);
-        if (warm.status != FileStatus::passed)
+        for (const auto& file : files)
         {
-            out << std::setw(10) << engine_name << std::setw(48) << file.string() << "not timed: "
-                << (warm.status == FileStatus::error ? warm.error : "the vector fails") << "\n";
-            exit_code = std::max(exit_code, warm.status == FileStatus::error ? 2 : 1);
-            continue;
+            auto engine = make_engine(engine_name, options.limits);
+            const FileResult warm = run_vector_file(file, *engine, options.options);
+            if (warm.status != FileStatus::passed)
+            {
+                out << std::setw(10) << engine_name << std::setw(48) << file.string()
+                    << "not timed: "
+                    << (warm.status == FileStatus::error ? warm.error : "the vector fails") << "\n";
+                exit_code = std::max(exit_code, warm.status == FileStatus::error ? 2 : 1);
+                continue;
+            }
+            std::vector<double> load, exec;
+            for (int i = 0; i < options.repeat; ++i)
+            {
+                const FileResult r = run_vector_file(file, *engine, options.options);
+                load.push_back(r.load_seconds);
+                exec.push_back(execute_seconds(r));
+                csv << engine_name << "," << file.stem().string() << "," << r.load_seconds << ","
+                    << exec.back() << "\n";
+            }
+            out << std::setw(10) << engine_name << std::setw(48) << file.string() << std::setw(32)
+                << triple(stats_of(load)) << triple(stats_of(exec)) << "\n";
         }
-        std::vector<double> load, exec;
-        for (int i = 0; i < options.repeat; ++i)
-        {
-            const FileResult r = run_vector_file(file, *engine, options.options);
-            load.push_back(r.load_seconds);
-            exec.push_back(execute_seconds(r));
-            csv << engine_name << "," << file.stem().string() << "," << r.load_seconds << ","
-                << exec.back() << "\n";
-        }
-        out << std::setw(10) << engine_name << std::setw(48) << file.string() << std::setw(32)
-            << triple(stats_of(load))
-            << triple(stats_of(exec)) << "\n";
-    }
     out << "\n" << csv.str();
     if (!options.csv_file.empty())
     {

@@ -3,8 +3,8 @@
 
 #include "binaryen_engine.hpp"
 
-#include "eei.hpp"
 #include "binaryen_support.hpp"
+#include "eei.hpp"
 #include "errors.hpp"
 #include "module_check.hpp"
 #include "trap.hpp"
@@ -14,19 +14,19 @@
 #include <ir/iteration.h>
 #include <ir/module-utils.h>
 #include <pass.h>
-#include <wasm-traversal.h>
 #include <wasm-binary.h>
 #include <wasm-interpreter.h>
+#include <wasm-traversal.h>
 #include <wasm-validator.h>
 #include <wasm.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
-#include <pthread.h>
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <pthread.h>
 #include <sstream>
 #include <unordered_map>
 
@@ -74,8 +74,8 @@ ModuleInterface describe(wasm::Module& module)
     });
     if (module.memory.exists && module.memory.imported())
         add_import(&module.memory, ExternKind::memory);
-    wasm::ModuleUtils::iterImportedTables(module,
-                                          [&](wasm::Table* t) { add_import(t, ExternKind::table); });
+    wasm::ModuleUtils::iterImportedTables(
+        module, [&](wasm::Table* t) { add_import(t, ExternKind::table); });
     wasm::ModuleUtils::iterImportedGlobals(
         module, [&](wasm::Global* g) { add_import(g, ExternKind::global); });
     wasm::ModuleUtils::iterImportedTags(module,
@@ -181,16 +181,14 @@ inline wasm::Flow flow_of(wasm::Type t, uint64_t bits)
     case wasm::Type::i64:
         flow.values.emplace_back(static_cast<int64_t>(bits));
         break;
-    case wasm::Type::f32:
-    {
+    case wasm::Type::f32: {
         const uint32_t b = static_cast<uint32_t>(bits);
         float f;
         std::memcpy(&f, &b, sizeof f);
         flow.values.emplace_back(f);  // Literal(float) keeps the bits, NaN payloads included
         break;
     }
-    case wasm::Type::f64:
-    {
+    case wasm::Type::f64: {
         double d;
         std::memcpy(&d, &bits, sizeof d);
         flow.values.emplace_back(d);
@@ -282,7 +280,7 @@ private:
 /// One function invocation's locals.
 struct Frame
 {
-    uint64_t* raw = nullptr;                     ///< numeric locals, by index
+    uint64_t* raw = nullptr;                      ///< numeric locals, by index
     std::vector<wasm::Literals>* wide = nullptr;  ///< the others (null: none)
     const FuncInfo* info = nullptr;
 };
@@ -324,7 +322,8 @@ public:
     wasm::Literals callExport(wasm::Name name) { return callExport(name, wasm::Literals()); }
     wasm::Literals callFunction(wasm::Name name, const wasm::Literals& arguments);
     /// For callTable: calls a defined function of this instance.
-    wasm::Literals call_function_internal(wasm::Function* function, const wasm::Literals& arguments);
+    wasm::Literals call_function_internal(wasm::Function* function,
+                                          const wasm::Literals& arguments);
 
     // --- the visitors the interpreter dispatches to (Flow in, Flow out) ---
 
@@ -452,7 +451,11 @@ private:
     /// ExpressionRunner::visit's depth count, for the scope of one expression.
     struct Counted
     {
-        explicit Counted(ScoutRunner& r) : runner(r) { runner.enter(); }
+        explicit Counted(ScoutRunner& r)
+          : runner(r)
+        {
+            runner.enter();
+        }
         ~Counted() { --runner.depth; }
         Counted(const Counted&) = delete;
         Counted& operator=(const Counted&) = delete;
@@ -556,14 +559,15 @@ private:
     /// ModuleRunnerBase::visitCall did.
     struct CallDepth
     {
-        explicit CallDepth(ScoutRunner& r) : runner(r)
+        explicit CallDepth(ScoutRunner& r)
+          : runner(r)
         {
             if (++runner.call_depth_ > runner.max_call_depth_)
             {
                 --runner.call_depth_;
-                throw Trap(TrapKind::resource,
-                           "call stack exhausted: more than " + std::to_string(runner.max_call_depth_) +
-                               " nested calls (--max-call-depth)");
+                throw Trap(TrapKind::resource, "call stack exhausted: more than " +
+                                                   std::to_string(runner.max_call_depth_) +
+                                                   " nested calls (--max-call-depth)");
             }
         }
         ~CallDepth() { --runner.call_depth_; }
@@ -630,9 +634,9 @@ public:
         Value args[8];
         const size_t n = std::min(count, std::size(args));
         for (size_t i = 0; i < n; ++i)
-            args[i].bits = i < f.type.params.size() && wide_bits(f.type.params[i]) ?
-                               raw_args[i] :
-                               static_cast<uint32_t>(raw_args[i]);
+            args[i].bits = i < f.type.params.size() && wide_bits(f.type.params[i])
+                               ? raw_args[i]
+                               : static_cast<uint32_t>(raw_args[i]);
         auto& memory = memory_owner_->memory_;
         MemoryView view(memory.data(), memory.size());
         const Value result = call_host_function(f, block_, view, args);
@@ -674,11 +678,8 @@ public:
         return flow_of(wasm_type(f.type.results[0]), result).values;
     }
 
-    wasm::Literals callTable(wasm::Name table_name,
-                             wasm::Index index,
-                             wasm::HeapType sig,
-                             wasm::Literals& arguments,
-                             wasm::Type results,
+    wasm::Literals callTable(wasm::Name table_name, wasm::Index index, wasm::HeapType sig,
+                             wasm::Literals& arguments, wasm::Type results,
                              ScoutRunner& instance) override
     {
         const auto it = tables_.find(table_name);
@@ -707,7 +708,8 @@ public:
         return true;
     }
 
-    bool growTable(wasm::Name name, const wasm::Literal& value, wasm::Index, wasm::Index new_size) override
+    bool growTable(wasm::Name name, const wasm::Literal& value, wasm::Index,
+                   wasm::Index new_size) override
     {
         if (new_size > max_table_entries)
             return false;
@@ -749,10 +751,9 @@ public:
     void hostLimit(const char* why) override
     {
         if (std::strcmp(why, "interpreter recursion limit") == 0)
-            throw Trap(TrapKind::resource,
-                       "interpreter recursion limit: more than " +
-                           std::to_string(max_interpreter_depth) +
-                           " nested expressions and calls");
+            throw Trap(TrapKind::resource, "interpreter recursion limit: more than " +
+                                               std::to_string(max_interpreter_depth) +
+                                               " nested expressions and calls");
         throw Trap(TrapKind::resource, why);
     }
 
@@ -763,15 +764,13 @@ public:
 
     // Binaryen bounds-checks every access against the memory size before it
     // calls these, so they only move bytes (memcpy: unaligned-safe).
-    template <typename T>
-    T get(wasm::Address addr)
+    template <typename T> T get(wasm::Address addr)
     {
         T v;
         std::memcpy(&v, memory_.data() + addr.addr, sizeof(T));
         return v;
     }
-    template <typename T>
-    void set(wasm::Address addr, T v)
+    template <typename T> void set(wasm::Address addr, T v)
     {
         std::memcpy(memory_.data() + addr.addr, &v, sizeof(T));
     }
@@ -852,7 +851,9 @@ class ScoutRunner::FrameScope
 {
 public:
     FrameScope(ScoutRunner& runner, const FuncInfo& callee)
-      : runner_(runner), saved_frame_(runner.frame_), saved_invocations_(runner.invocations_)
+      : runner_(runner)
+      , saved_frame_(runner.frame_)
+      , saved_invocations_(runner.invocations_)
     {
         if (runner.invocations_ > Base::maxDepth)
             runner.externalInterface->trap("stack limit");
@@ -1303,9 +1304,15 @@ bool ScoutRunner::eval_binary(wasm::Binary* curr, uint64_t& out)
     // Trap messages are ExpressionRunner::visitBinary's.
     switch (curr->op)
     {
-    case wasm::AddInt32: out = static_cast<uint32_t>(a + b); break;
-    case wasm::SubInt32: out = static_cast<uint32_t>(a - b); break;
-    case wasm::MulInt32: out = static_cast<uint32_t>(a * b); break;
+    case wasm::AddInt32:
+        out = static_cast<uint32_t>(a + b);
+        break;
+    case wasm::SubInt32:
+        out = static_cast<uint32_t>(a - b);
+        break;
+    case wasm::MulInt32:
+        out = static_cast<uint32_t>(a * b);
+        break;
     case wasm::DivSInt32:
         if (b == 0)
             trap("i32.div_s by 0");
@@ -1321,36 +1328,79 @@ bool ScoutRunner::eval_binary(wasm::Binary* curr, uint64_t& out)
     case wasm::RemSInt32:
         if (b == 0)
             trap("i32.rem_s by 0");
-        out = sa == std::numeric_limits<int32_t>::min() && sb == -1 ? 0 :
-                                                                      static_cast<uint32_t>(sa % sb);
+        out = sa == std::numeric_limits<int32_t>::min() && sb == -1
+                  ? 0
+                  : static_cast<uint32_t>(sa % sb);
         break;
     case wasm::RemUInt32:
         if (b == 0)
             trap("i32.rem_u by 0");
         out = a % b;
         break;
-    case wasm::AndInt32: out = a & b; break;
-    case wasm::OrInt32: out = a | b; break;
-    case wasm::XorInt32: out = a ^ b; break;
-    case wasm::ShlInt32: out = static_cast<uint32_t>(a << (b & 31)); break;
-    case wasm::ShrSInt32: out = static_cast<uint32_t>(sa >> (b & 31)); break;
-    case wasm::ShrUInt32: out = a >> (b & 31); break;
-    case wasm::RotLInt32: out = ops::rotl32(a, b); break;
-    case wasm::RotRInt32: out = ops::rotr32(a, b); break;
-    case wasm::EqInt32: out = a == b; break;
-    case wasm::NeInt32: out = a != b; break;
-    case wasm::LtSInt32: out = sa < sb; break;
-    case wasm::LtUInt32: out = a < b; break;
-    case wasm::LeSInt32: out = sa <= sb; break;
-    case wasm::LeUInt32: out = a <= b; break;
-    case wasm::GtSInt32: out = sa > sb; break;
-    case wasm::GtUInt32: out = a > b; break;
-    case wasm::GeSInt32: out = sa >= sb; break;
-    case wasm::GeUInt32: out = a >= b; break;
+    case wasm::AndInt32:
+        out = a & b;
+        break;
+    case wasm::OrInt32:
+        out = a | b;
+        break;
+    case wasm::XorInt32:
+        out = a ^ b;
+        break;
+    case wasm::ShlInt32:
+        out = static_cast<uint32_t>(a << (b & 31));
+        break;
+    case wasm::ShrSInt32:
+        out = static_cast<uint32_t>(sa >> (b & 31));
+        break;
+    case wasm::ShrUInt32:
+        out = a >> (b & 31);
+        break;
+    case wasm::RotLInt32:
+        out = ops::rotl32(a, b);
+        break;
+    case wasm::RotRInt32:
+        out = ops::rotr32(a, b);
+        break;
+    case wasm::EqInt32:
+        out = a == b;
+        break;
+    case wasm::NeInt32:
+        out = a != b;
+        break;
+    case wasm::LtSInt32:
+        out = sa < sb;
+        break;
+    case wasm::LtUInt32:
+        out = a < b;
+        break;
+    case wasm::LeSInt32:
+        out = sa <= sb;
+        break;
+    case wasm::LeUInt32:
+        out = a <= b;
+        break;
+    case wasm::GtSInt32:
+        out = sa > sb;
+        break;
+    case wasm::GtUInt32:
+        out = a > b;
+        break;
+    case wasm::GeSInt32:
+        out = sa >= sb;
+        break;
+    case wasm::GeUInt32:
+        out = a >= b;
+        break;
 
-    case wasm::AddInt64: out = l + r; break;
-    case wasm::SubInt64: out = l - r; break;
-    case wasm::MulInt64: out = l * r; break;
+    case wasm::AddInt64:
+        out = l + r;
+        break;
+    case wasm::SubInt64:
+        out = l - r;
+        break;
+    case wasm::MulInt64:
+        out = l * r;
+        break;
     case wasm::DivSInt64:
         if (r == 0)
             trap("i64.div_s by 0");
@@ -1366,32 +1416,69 @@ bool ScoutRunner::eval_binary(wasm::Binary* curr, uint64_t& out)
     case wasm::RemSInt64:
         if (r == 0)
             trap("i64.rem_s by 0");
-        out = sl == std::numeric_limits<int64_t>::min() && sr == -1 ? 0 :
-                                                                      static_cast<uint64_t>(sl % sr);
+        out = sl == std::numeric_limits<int64_t>::min() && sr == -1
+                  ? 0
+                  : static_cast<uint64_t>(sl % sr);
         break;
     case wasm::RemUInt64:
         if (r == 0)
             trap("i64.rem_u by 0");
         out = l % r;
         break;
-    case wasm::AndInt64: out = l & r; break;
-    case wasm::OrInt64: out = l | r; break;
-    case wasm::XorInt64: out = l ^ r; break;
-    case wasm::ShlInt64: out = l << (r & 63); break;
-    case wasm::ShrSInt64: out = static_cast<uint64_t>(sl >> (r & 63)); break;
-    case wasm::ShrUInt64: out = l >> (r & 63); break;
-    case wasm::RotLInt64: out = ops::rotl64(l, r); break;
-    case wasm::RotRInt64: out = ops::rotr64(l, r); break;
-    case wasm::EqInt64: out = l == r; break;
-    case wasm::NeInt64: out = l != r; break;
-    case wasm::LtSInt64: out = sl < sr; break;
-    case wasm::LtUInt64: out = l < r; break;
-    case wasm::LeSInt64: out = sl <= sr; break;
-    case wasm::LeUInt64: out = l <= r; break;
-    case wasm::GtSInt64: out = sl > sr; break;
-    case wasm::GtUInt64: out = l > r; break;
-    case wasm::GeSInt64: out = sl >= sr; break;
-    case wasm::GeUInt64: out = l >= r; break;
+    case wasm::AndInt64:
+        out = l & r;
+        break;
+    case wasm::OrInt64:
+        out = l | r;
+        break;
+    case wasm::XorInt64:
+        out = l ^ r;
+        break;
+    case wasm::ShlInt64:
+        out = l << (r & 63);
+        break;
+    case wasm::ShrSInt64:
+        out = static_cast<uint64_t>(sl >> (r & 63));
+        break;
+    case wasm::ShrUInt64:
+        out = l >> (r & 63);
+        break;
+    case wasm::RotLInt64:
+        out = ops::rotl64(l, r);
+        break;
+    case wasm::RotRInt64:
+        out = ops::rotr64(l, r);
+        break;
+    case wasm::EqInt64:
+        out = l == r;
+        break;
+    case wasm::NeInt64:
+        out = l != r;
+        break;
+    case wasm::LtSInt64:
+        out = sl < sr;
+        break;
+    case wasm::LtUInt64:
+        out = l < r;
+        break;
+    case wasm::LeSInt64:
+        out = sl <= sr;
+        break;
+    case wasm::LeUInt64:
+        out = l <= r;
+        break;
+    case wasm::GtSInt64:
+        out = sl > sr;
+        break;
+    case wasm::GtUInt64:
+        out = l > r;
+        break;
+    case wasm::GeSInt64:
+        out = sl >= sr;
+        break;
+    case wasm::GeUInt64:
+        out = l >= r;
+        break;
     default:
         WASM_UNREACHABLE("not a fast binary op");
     }
@@ -1491,24 +1578,22 @@ bool ScoutRunner::eval_load(wasm::Load* curr, uint64_t& out)
     switch (curr->bytes)
     {
     case 1:
-        out = curr->signed_ ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(*src))) :
-                              uint64_t{*src};
+        out = curr->signed_ ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int8_t>(*src)))
+                            : uint64_t{*src};
         break;
-    case 2:
-    {
+    case 2: {
         uint16_t v;
         std::memcpy(&v, src, 2);
-        out = curr->signed_ ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(v))) :
-                              uint64_t{v};
+        out = curr->signed_ ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int16_t>(v)))
+                            : uint64_t{v};
         break;
     }
-    case 4:
-    {
+    case 4: {
         uint32_t v;
         std::memcpy(&v, src, 4);
-        out = curr->signed_ && curr->type == wasm::Type::i64 ?
-                  static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))) :
-                  uint64_t{v};
+        out = curr->signed_ && curr->type == wasm::Type::i64
+                  ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v)))
+                  : uint64_t{v};
         break;
     }
     default:
@@ -1629,8 +1714,8 @@ wasm::Flow ScoutRunner::call_indirect(wasm::CallIndirect* curr)
         table_interface = owner->externalInterface;
         table_name = owner->wasm.getExport(table->base)->value;
     }
-    wasm::Flow ret = table_interface->callTable(table_name, index, curr->heapType, arguments,
-                                                type, *this);
+    wasm::Flow ret =
+        table_interface->callTable(table_name, index, curr->heapType, arguments, type, *this);
     if (curr->isReturn)
         ret.breakTo = wasm::RETURN_FLOW;
     return ret;
@@ -1784,7 +1869,12 @@ std::optional<uint64_t> stack_levels(wasm::Module& module)
 
     // deepest(f) = max(nesting(f), max over edges (levels + deepest(target))),
     // by an iterative depth-first search; a cycle means recursion.
-    enum : uint8_t { fresh, open, done };
+    enum : uint8_t
+    {
+        fresh,
+        open,
+        done
+    };
     std::vector<uint8_t> state(n + 1, fresh);
     std::vector<uint64_t> deepest(nesting);
     std::vector<std::pair<size_t, size_t>> stack;  // (node, next edge)
@@ -1820,7 +1910,8 @@ std::optional<uint64_t> stack_levels(wasm::Module& module)
             if (!stack.empty())
             {
                 const auto [caller, at] = stack.back();
-                deepest[caller] = std::max(deepest[caller], edges[caller][at].first + deepest[node]);
+                deepest[caller] =
+                    std::max(deepest[caller], edges[caller][at].first + deepest[node]);
                 ++stack.back().second;
             }
         }
@@ -1912,7 +2003,9 @@ class StackThread
 {
 public:
     /// The thread starts with the first run().
-    explicit StackThread(size_t stack_bytes) : stack_bytes_(stack_bytes) {}
+    explicit StackThread(size_t stack_bytes)
+      : stack_bytes_(stack_bytes)
+    {}
     ~StackThread()
     {
         if (!started_)
@@ -2032,9 +2125,9 @@ public:
             }
             library_interfaces.push_back({lib.name, &libraries_.back().parsed->interface});
         }
-        script_ = std::make_unique<ParsedModule>(wasm_bytes, max_memory_bytes_,
-                                                 limits.max_memory_pages, limits.binaryen_opt,
-                                                 max_call_depth_);
+        script_ =
+            std::make_unique<ParsedModule>(wasm_bytes, max_memory_bytes_, limits.max_memory_pages,
+                                           limits.binaryen_opt, max_call_depth_);
         script_->bind(link_imports(script_->interface, library_interfaces));
         check_script_exports(script_->interface);
         // The native stack a block can need: the script's deepest chain, plus
@@ -2042,8 +2135,8 @@ public:
         // plus a megabyte for host functions and the harness's own frames.
         std::optional<uint64_t> levels = script_->levels;
         for (const auto& lib : libraries_)
-            levels = levels && lib.parsed->levels ? std::optional(*levels + *lib.parsed->levels) :
-                                                    std::nullopt;
+            levels = levels && lib.parsed->levels ? std::optional(*levels + *lib.parsed->levels)
+                                                  : std::nullopt;
         if (inline_blocks && levels && *levels < max_interpreter_depth)
             stack_bytes_ = *levels * stack_bytes_per_level + (size_t{1} << 20);
     }
@@ -2117,7 +2210,9 @@ struct FloatFinder : wasm::PostWalker<FloatFinder, wasm::UnifiedExpressionVisito
 {
     static constexpr size_t max_listed = 10;
     ModuleFacts& facts;
-    explicit FloatFinder(ModuleFacts& f) : facts(f) {}
+    explicit FloatFinder(ModuleFacts& f)
+      : facts(f)
+    {}
 
     void note(const std::string& where, const std::string& what)
     {
@@ -2235,7 +2330,9 @@ ModuleFacts inspect_module(const Bytes& wasm_bytes)
 class BinaryenEngine final : public Engine
 {
 public:
-    explicit BinaryenEngine(const EngineLimits& limits) : limits_(limits) {}
+    explicit BinaryenEngine(const EngineLimits& limits)
+      : limits_(limits)
+    {}
     std::string_view name() const override { return "binaryen"; }
     std::unique_ptr<LoadedScript> load(const Bytes& wasm,
                                        const std::vector<LibraryCode>& libraries) override

@@ -4,8 +4,8 @@
 #include "bytes.hpp"
 #include "field.hpp"
 #include "memory_view.hpp"
-#include "wasm_types.hpp"
 #include "vector_model.hpp"
+#include "wasm_types.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -45,9 +45,9 @@ struct BlockContext
     bool post_state_saved = false;
     std::vector<Deposit> deposits;
     uint64_t ticks_used = 0;
-    uint64_t gas_used = 0;  ///< charged by metered code
-    std::vector<std::string> debug_output;  ///< debug.* lines, in order
-    size_t debug_dropped = 0;               ///< lines beyond max_debug_lines
+    uint64_t gas_used = 0;                   ///< charged by metered code
+    std::vector<std::string> debug_output;   ///< debug.* lines, in order
+    size_t debug_dropped = 0;                ///< lines beyond max_debug_lines
     std::vector<HostCallRecord> host_calls;  ///< with trace_host_calls, in call order
     double instantiate_seconds = 0;          ///< set by the engine
 

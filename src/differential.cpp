@@ -63,11 +63,13 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
 {
     std::vector<std::string> out;
     // One aspect: its value per engine; a line when they are not all equal.
-    auto compare = [&](const std::string& what, const std::function<std::string(const FileResult&)>& get) {
+    auto compare = [&](const std::string& what,
+                       const std::function<std::string(const FileResult&)>& get) {
         std::vector<std::string> values;
         for (const auto& r : results)
             values.push_back(get(r));
-        if (std::all_of(values.begin(), values.end(), [&](const std::string& v) { return v == values[0]; }))
+        if (std::all_of(values.begin(), values.end(),
+                        [&](const std::string& v) { return v == values[0]; }))
             return;
         std::string line = what + ":";
         for (size_t i = 0; i < engines.size(); ++i)
@@ -88,11 +90,15 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
         const std::string tag = "block " + std::to_string(i);
         auto block = [i](const FileResult& r) -> const BlockResult& { return r.blocks[i]; };
         compare(tag + " trap", [&](const FileResult& r) { return trap_text(block(r)); });
-        compare(tag + " post-state", [&](const FileResult& r) { return "0x" + to_hex(block(r).post_state); });
-        compare(tag + " deposits", [&](const FileResult& r) { return std::to_string(block(r).deposits); });
-        compare(tag + " ticks", [&](const FileResult& r) { return std::to_string(block(r).ticks_used); });
+        compare(tag + " post-state",
+                [&](const FileResult& r) { return "0x" + to_hex(block(r).post_state); });
+        compare(tag + " deposits",
+                [&](const FileResult& r) { return std::to_string(block(r).deposits); });
+        compare(tag + " ticks",
+                [&](const FileResult& r) { return std::to_string(block(r).ticks_used); });
         compare(tag + " gas", [&](const FileResult& r) {
-            return block(r).gas_used ? std::to_string(*block(r).gas_used) : std::string("unmetered");
+            return block(r).gas_used ? std::to_string(*block(r).gas_used)
+                                     : std::string("unmetered");
         });
         compare(tag + " debug output", [&](const FileResult& r) {
             const auto& b = block(r);
@@ -108,7 +114,8 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
     return out;
 }
 
-FileResult combine_engine_results(const std::vector<std::string>& engines, std::vector<FileResult> results)
+FileResult combine_engine_results(const std::vector<std::string>& engines,
+                                  std::vector<FileResult> results)
 {
     auto lines = disagreements(engines, results);
     FileResult combined = std::move(results.front());

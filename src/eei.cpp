@@ -11,9 +11,9 @@ const std::vector<HostFunction>& host_functions()
 {
     static const std::vector<HostFunction> all = [] {
         std::vector<HostFunction> v;
-        for (auto group : {eei::eth2_functions(), eei::debug_functions(), eei::bignum_functions(),
-                           eei::hash_functions(), eei::assemblyscript_functions(),
-                           eei::metering_functions()})
+        for (auto group :
+             {eei::eth2_functions(), eei::debug_functions(), eei::bignum_functions(),
+              eei::hash_functions(), eei::assemblyscript_functions(), eei::metering_functions()})
             v.insert(v.end(), group.begin(), group.end());
         return v;
     }();
@@ -62,8 +62,8 @@ const HostFunction& bind_to_eei(const ImportDesc& imp, const std::string& where)
         throw LoadError(where + " " + to_string(imp.type) +
                         ": unknown host function (see docs/eei.md for the EEI)");
     if (f->type != imp.type)
-        throw LoadError(where + ": wrong signature: expected " + to_string(f->type) +
-                        ", found " + to_string(imp.type));
+        throw LoadError(where + ": wrong signature: expected " + to_string(f->type) + ", found " +
+                        to_string(imp.type));
     return *f;
 }
 
@@ -100,8 +100,9 @@ std::vector<ImportBinding> link_imports(const ModuleInterface& module,
     {
         const std::string where = "import " + printable(imp.module) + "." + printable(imp.field);
         ImportBinding b;
-        const auto lib = std::find_if(libraries.begin(), libraries.end(),
-                                      [&](const LibraryInterface& l) { return l.name == imp.module; });
+        const auto lib =
+            std::find_if(libraries.begin(), libraries.end(),
+                         [&](const LibraryInterface& l) { return l.name == imp.module; });
         if (lib != libraries.end())
         {
             bind_to_library(imp, *lib, where);

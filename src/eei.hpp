@@ -51,8 +51,8 @@ bool is_eei_module(std::string_view name);
 /// A library module a script may import from (ewasm/scout's module linking).
 struct LibraryInterface
 {
-    std::string name;                 ///< the module name scripts import it as
-    const ModuleInterface* module;    ///< its imports and exports
+    std::string name;               ///< the module name scripts import it as
+    const ModuleInterface* module;  ///< its imports and exports
 };
 
 /// How one import of a module is satisfied: by a host function of the EEI, or

@@ -35,8 +35,8 @@ Value print64(BlockContext& block, MemoryView&, const Value* args)
 std::string cut_note(uint32_t length)
 {
     return length > max_shown_bytes ? " ... (" + std::to_string(length) + " bytes, first " +
-                                          std::to_string(max_shown_bytes) + " shown)" :
-                                      "";
+                                          std::to_string(max_shown_bytes) + " shown)"
+                                    : "";
 }
 
 Value print_mem(BlockContext& block, MemoryView& memory, const Value* args)

@@ -30,11 +30,10 @@ Value block_data_copy(BlockContext& block, MemoryView& memory, const Value* args
     const uint64_t length = args[2].i32();
     const Bytes& data = *block.block_data;
     if (offset + length > data.size())
-        throw Trap(TrapKind::host, "eth2.blockDataCopy: block data range [" +
-                                       std::to_string(offset) + ", " +
-                                       std::to_string(offset + length) +
-                                       ") is out of bounds (block data size " +
-                                       std::to_string(data.size()) + ")");
+        throw Trap(TrapKind::host,
+                   "eth2.blockDataCopy: block data range [" + std::to_string(offset) + ", " +
+                       std::to_string(offset + length) + ") is out of bounds (block data size " +
+                       std::to_string(data.size()) + ")");
     memory.write(ptr, data.data() + offset, length, "eth2.blockDataCopy");
     return {};
 }
@@ -59,11 +58,11 @@ Value push_new_deposit(BlockContext& block, MemoryView& memory, const Value* arg
                                        "signature 96), got " +
                                        std::to_string(length));
     if (block.deposits.size() >= block.max_deposits)
-        throw Trap(TrapKind::resource, "eth2.pushNewDeposit: more than " +
-                                           std::to_string(block.max_deposits) +
-                                           " deposits in one block (" +
-                                           std::to_string(block.max_deposits * Deposit::encoded_size) +
-                                           " bytes; --max-deposits)");
+        throw Trap(TrapKind::resource,
+                   "eth2.pushNewDeposit: more than " + std::to_string(block.max_deposits) +
+                       " deposits in one block (" +
+                       std::to_string(block.max_deposits * Deposit::encoded_size) +
+                       " bytes; --max-deposits)");
     block.deposits.push_back(*deposit);
     return {};
 }
@@ -72,10 +71,9 @@ Value use_ticks(BlockContext& block, MemoryView&, const Value* args)
 {
     block.ticks_used += args[0].i32();
     if (block.ticks_used > block.tick_budget)
-        throw Trap(TrapKind::out_of_ticks, "eth2.useTicks: tick budget of " +
-                                               std::to_string(block.tick_budget) +
-                                               " exhausted (" + std::to_string(block.ticks_used) +
-                                               " ticks requested)");
+        throw Trap(TrapKind::out_of_ticks,
+                   "eth2.useTicks: tick budget of " + std::to_string(block.tick_budget) +
+                       " exhausted (" + std::to_string(block.ticks_used) + " ticks requested)");
     return {};
 }
 

@@ -14,9 +14,9 @@ Value use_gas(BlockContext& block, MemoryView&, const Value* args)
     // Saturating: a cost near 2^64 must not wrap the count back under the limit.
     block.gas_used = cost > UINT64_MAX - block.gas_used ? UINT64_MAX : block.gas_used + cost;
     if (block.gas_used > block.gas_limit)
-        throw Trap(TrapKind::out_of_gas, "out of gas: gas limit of " + std::to_string(block.gas_limit) +
-                                             " exceeded (" + std::to_string(block.gas_used) +
-                                             " charged)");
+        throw Trap(TrapKind::out_of_gas, "out of gas: gas limit of " +
+                                             std::to_string(block.gas_limit) + " exceeded (" +
+                                             std::to_string(block.gas_used) + " charged)");
     return {};
 }
 

@@ -22,7 +22,8 @@ struct EngineLimits
     uint32_t max_memory_pages = 1024;  // 64 MiB
     /// Deepest nesting of wasm calls (host calls included).
     uint32_t max_call_depth = 250;
-    uint32_t binaryen_opt = 0;  ///< --binaryen-opt: Binaryen's -O1..-O3 on each module before it runs; 0: off
+    uint32_t binaryen_opt =
+        0;  ///< --binaryen-opt: Binaryen's -O1..-O3 on each module before it runs; 0: off
 };
 
 /// A library module (beacon_state.libraries): scripts import its exports under

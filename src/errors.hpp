@@ -16,7 +16,9 @@ class InputError : public std::runtime_error
 {
 public:
     InputError(std::string file, size_t line, const std::string& message)
-      : std::runtime_error(message), file_(std::move(file)), line_(line)
+      : std::runtime_error(message)
+      , file_(std::move(file))
+      , line_(line)
     {}
 
     const std::string& file() const noexcept { return file_; }

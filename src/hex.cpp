@@ -42,8 +42,8 @@ std::optional<Bytes> decode_hex(std::string_view text, std::string* error)
             {
                 const size_t pos = hi < 0 ? 2 * i : 2 * i + 1;
                 const char c = text[pos];
-                std::string shown = (c >= 0x20 && c < 0x7f) ? std::string{'\'', c, '\''} :
-                                                              "byte " + std::to_string(uint8_t(c));
+                std::string shown = (c >= 0x20 && c < 0x7f) ? std::string{'\'', c, '\''}
+                                                            : "byte " + std::to_string(uint8_t(c));
                 *error = "invalid hex character " + shown + " at position " +
                          std::to_string(prefix + pos);
             }

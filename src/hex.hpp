@@ -17,8 +17,7 @@ std::optional<Bytes> decode_hex(std::string_view text, std::string* error = null
 /// Lower-case hex without prefix.
 std::string to_hex(const uint8_t* data, size_t size);
 
-template <typename Container>
-std::string to_hex(const Container& bytes)
+template <typename Container> std::string to_hex(const Container& bytes)
 {
     return to_hex(bytes.data(), bytes.size());
 }

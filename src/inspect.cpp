@@ -118,7 +118,9 @@ int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::
         if (facts.float_use_count > facts.float_uses.size())
             out << "  ... and " << (facts.float_use_count - facts.float_uses.size()) << " more\n";
     }
-    out << "verdict    " << (loadable ? "loads as an execution script" : "does not load as an execution script") << "\n";
+    out << "verdict    "
+        << (loadable ? "loads as an execution script" : "does not load as an execution script")
+        << "\n";
     return loadable ? 0 : 1;
 }
 

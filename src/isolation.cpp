@@ -3,14 +3,14 @@
 #include "result_json.hpp"
 
 #include <cerrno>
-#include <cstdlib>
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
-#include <sstream>
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -89,7 +89,8 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
     if (rc != 0)
     {
         ::close(pipe_fds[0]);
-        throw std::runtime_error(std::string("cannot start a worker process: ") + std::strerror(rc));
+        throw std::runtime_error(std::string("cannot start a worker process: ") +
+                                 std::strerror(rc));
     }
 
     Progress progress;
@@ -148,8 +149,7 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
         ::kill(pid, SIGKILL);
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    {
-    }
+    {}
 
     if (timed_out)
         return failure(file, progress, TrapKind::timeout,
@@ -166,8 +166,8 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
                        " without a result");
 }
 
-int run_worker(const std::filesystem::path& file, const RunOptions& options, const std::string& engine_name,
-               const EngineLimits& limits, std::ostream& out)
+int run_worker(const std::filesystem::path& file, const RunOptions& options,
+               const std::string& engine_name, const EngineLimits& limits, std::ostream& out)
 {
     // Fault injection for the tests of isolation itself: SCOUT_WORKER_FAULT=
     // segv|abort makes the worker die that way when block 0 starts.
@@ -175,7 +175,11 @@ int run_worker(const std::filesystem::path& file, const RunOptions& options, con
     RunOptions o = options;
     o.on_block_start = [&](const BlockResult& b) {
         out << "block "
-            << nlohmann::json{{"index", b.index}, {"line", b.line}, {"env", b.env}, {"script", b.script}}.dump()
+            << nlohmann::json{{"index", b.index},
+                              {"line", b.line},
+                              {"env", b.env},
+                              {"script", b.script}}
+                   .dump()
             << "\n"
             << std::flush;
         if (fault && b.index == 0)

@@ -1,8 +1,8 @@
 /// JSON (docs/report-schema.json), JUnit XML and TAP 13 reporters.
 
 #include "hex.hpp"
-#include "result_json.hpp"
 #include "reporter.hpp"
+#include "result_json.hpp"
 #include "text_reporter.hpp"
 
 #include <nlohmann/json.hpp>
@@ -43,7 +43,10 @@ using nlohmann::json;
 class JsonReporter final : public Reporter
 {
 public:
-    JsonReporter(std::ostream& out, const RunInfo& info) : out_(out), info_(info) {}
+    JsonReporter(std::ostream& out, const RunInfo& info)
+      : out_(out)
+      , info_(info)
+    {}
     void file(const FileResult& r) override
     {
         totals_.add(r);
@@ -127,7 +130,10 @@ std::string seconds_text(double s)
 class JunitReporter final : public Reporter
 {
 public:
-    JunitReporter(std::ostream& out, const RunInfo& info) : out_(out), info_(info) {}
+    JunitReporter(std::ostream& out, const RunInfo& info)
+      : out_(out)
+      , info_(info)
+    {}
     void file(const FileResult& r) override
     {
         totals_.add(r);
@@ -136,8 +142,8 @@ public:
         c << "    <testcase classname=\"scout." << xml(info_.engine) << "\" name=\"" << xml(name)
           << "\" file=\"" << xml(name) << "\" time=\"" << seconds_text(file_seconds(r)) << "\">\n";
         if (r.status == FileStatus::error)
-            c << "      <error message=\"" << xml(r.error) << "\" type=\"bad input\">" << xml(r.error)
-              << "</error>\n";
+            c << "      <error message=\"" << xml(r.error) << "\" type=\"bad input\">"
+              << xml(r.error) << "</error>\n";
         else if (r.status == FileStatus::failed)
             c << "      <failure message=\"" << xml(failure_summary(r)) << "\" type=\""
               << (r.trapped_block() ? "trap" : "mismatch") << "\">" << xml(details(r))
@@ -191,7 +197,9 @@ private:
 class TapReporter final : public Reporter
 {
 public:
-    explicit TapReporter(std::ostream& out) : out_(out) {}
+    explicit TapReporter(std::ostream& out)
+      : out_(out)
+    {}
     void begin(size_t files) override { out_ << "TAP version 13\n1.." << files << "\n"; }
     void file(const FileResult& r) override
     {

@@ -92,8 +92,8 @@ struct EngineOptions
                            "and fails on any disagreement")
             ->capture_default_str()
             ->check([](const std::string& text) {
-                return scout::parse_engine_list(text) ? std::string() :
-                                                        "unknown engine in '" + text + "'";
+                return scout::parse_engine_list(text) ? std::string()
+                                                      : "unknown engine in '" + text + "'";
             });
         app.add_option("--ticks", ticks, "Tick budget per block for eth2.useTicks")
             ->capture_default_str()
@@ -106,9 +106,9 @@ struct EngineOptions
                        "Field of the bignum f1m_*/int_* host functions for vectors without a "
                        "bignum_field key: bn128 (default), secp256k1, bls12-381")
             ->check([](const std::string& name) {
-                return scout::parse_field(name) ? std::string() :
-                                                  "unknown field '" + name +
-                                                      "' (bn128, secp256k1, bls12-381)";
+                return scout::parse_field(name)
+                           ? std::string()
+                           : "unknown field '" + name + "' (bn128, secp256k1, bls12-381)";
             });
     }
     scout::EngineLimits limits() const
@@ -122,8 +122,8 @@ struct EngineOptions
     /// The same options, as arguments for a worker process.
     std::vector<std::string> as_arguments() const
     {
-        std::vector<std::string> a = {"--ticks", std::to_string(ticks),
-                                      "--max-memory-pages", std::to_string(max_memory_pages)};
+        std::vector<std::string> a = {"--ticks", std::to_string(ticks), "--max-memory-pages",
+                                      std::to_string(max_memory_pages)};
         if (!field.empty())
             a.insert(a.end(), {"--field", field});
         if (meter)
@@ -189,7 +189,8 @@ std::vector<std::filesystem::path> select_vectors(const std::vector<std::string>
                                                   const std::string& filter,
                                                   const std::string& shard_text)
 {
-    auto files = scout::discover_vectors(paths.empty() ? std::vector<std::string>{"test.yaml"} : paths);
+    auto files =
+        scout::discover_vectors(paths.empty() ? std::vector<std::string>{"test.yaml"} : paths);
     if (!filter.empty())
     {
         const size_t before = files.size();
@@ -249,9 +250,11 @@ int run(const RunCommand& cmd)
         std::string engines;
         const auto names = scout::parse_engine_list(cmd.engine.engine);  // checked by CLI11
         for (const auto& name : names.value())
-            engines += (engines.empty() ? "" : ", ") + name + " (" + scout::engine_description(name) + ")";
-        std::cout << "engine " << engines << ", tick budget " << cmd.engine.ticks << " per block, " << files.size()
-                  << (files.size() == 1 ? " vector" : " vectors") << ", -j " << cmd.jobs << "\n";
+            engines +=
+                (engines.empty() ? "" : ", ") + name + " (" + scout::engine_description(name) + ")";
+        std::cout << "engine " << engines << ", tick budget " << cmd.engine.ticks << " per block, "
+                  << files.size() << (files.size() == 1 ? " vector" : " vectors") << ", -j "
+                  << cmd.jobs << "\n";
     }
     for (auto& r : reporters)
         r->begin(files.size());
@@ -342,9 +345,10 @@ int main(int argc, char** argv)
     cmd.engine.add_to(*run_app);
     run_app->add_option("--filter", cmd.filter,
                         "Run only vectors whose path contains PATTERN or matches it as a glob");
-    run_app->add_option("--shard", cmd.shard,
-                        "Run slice K of N (K/N, 1-based): N machines with K = 1..N cover the "
-                        "suite exactly once")
+    run_app
+        ->add_option("--shard", cmd.shard,
+                     "Run slice K of N (K/N, 1-based): N machines with K = 1..N cover the "
+                     "suite exactly once")
         ->check([](const std::string& s) {
             return scout::parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N";
         });
@@ -371,9 +375,10 @@ int main(int argc, char** argv)
                       "Run each file in its own worker process (default), so a crash, an abort "
                       "or a hang in one file cannot lose the others' results; --no-isolate "
                       "runs in this process (no --timeout then)");
-    run_app->add_option("--timeout", cmd.timeout,
-                        "Wall-clock limit in seconds for loading a file and for each block; "
-                        "the worker is killed and the block reported as timed out")
+    run_app
+        ->add_option("--timeout", cmd.timeout,
+                     "Wall-clock limit in seconds for loading a file and for each block; "
+                     "the worker is killed and the block reported as timed out")
         ->capture_default_str()
         ->check(CLI::PositiveNumber);
 
@@ -401,7 +406,8 @@ int main(int argc, char** argv)
         "bench", "Time vectors: after a warm-up run, each is run N times; prints min, median "
                  "and max of load and execute time, and CSV in the shape of ewasm/benchmarking "
                  "(engine, bench_name, parse_time, exec_time).");
-    bench_app->add_option("paths", bench.paths, "Vector files, folders or glob patterns")->required();
+    bench_app->add_option("paths", bench.paths, "Vector files, folders or glob patterns")
+        ->required();
     bench_engine.add_to(*bench_app);
     bench_app->add_option("--repeat", bench.repeat, "Timed runs per vector")
         ->capture_default_str()
@@ -446,7 +452,8 @@ int main(int argc, char** argv)
             {
                 if (i != 0)
                     std::cout << "\n";
-                worst = std::max(worst, scout::inspect_module_file(inspect_files[i], *engine, std::cout));
+                worst = std::max(worst,
+                                 scout::inspect_module_file(inspect_files[i], *engine, std::cout));
             }
             return worst;
         }

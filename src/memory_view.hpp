@@ -23,7 +23,10 @@ class MemoryView
 {
 public:
     MemoryView() = default;
-    MemoryView(uint8_t* data, size_t size) noexcept : data_(data), size_(size) {}
+    MemoryView(uint8_t* data, size_t size) noexcept
+      : data_(data)
+      , size_(size)
+    {}
 
     /// When set, every successful read() and write() is appended here.
     void record_to(std::vector<MemoryAccess>* accesses) noexcept { accesses_ = accesses; }
@@ -35,10 +38,10 @@ public:
     void check(uint32_t ptr, uint64_t length, const char* what) const
     {
         if (uint64_t{ptr} + length > size_)
-            throw Trap(TrapKind::host, std::string(what) + ": memory range [" + std::to_string(ptr) +
-                                           ", " + std::to_string(uint64_t{ptr} + length) +
-                                           ") is out of bounds (memory size " +
-                                           std::to_string(size_) + ")");
+            throw Trap(TrapKind::host,
+                       std::string(what) + ": memory range [" + std::to_string(ptr) + ", " +
+                           std::to_string(uint64_t{ptr} + length) +
+                           ") is out of bounds (memory size " + std::to_string(size_) + ")");
     }
 
     /// Pointer to `length` readable bytes at ptr (checked).

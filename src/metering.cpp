@@ -27,12 +27,30 @@ namespace {
 /// costs of ewasm's and Arwen's tables: plain arithmetic 1, multiplication 3,
 /// division 10, memory access 3, calls 10 and 20, memory growth 1000.
 const std::map<std::string, uint64_t> default_costs = {
-    {"const", 1},         {"local", 1},           {"global", 2},      {"drop", 1},
-    {"select", 2},        {"nop", 0},             {"unary", 1},       {"binary", 1},
-    {"mul", 3},           {"div", 10},            {"load", 3},        {"store", 3},
-    {"call", 10},         {"call_indirect", 20},  {"branch", 2},      {"return", 2},
-    {"if", 2},            {"loop", 2},            {"block", 1},       {"memory.size", 2},
-    {"memory.grow", 1000}, {"memory.bulk", 50},   {"unreachable", 1}, {"simd", 4},
+    {"const", 1},
+    {"local", 1},
+    {"global", 2},
+    {"drop", 1},
+    {"select", 2},
+    {"nop", 0},
+    {"unary", 1},
+    {"binary", 1},
+    {"mul", 3},
+    {"div", 10},
+    {"load", 3},
+    {"store", 3},
+    {"call", 10},
+    {"call_indirect", 20},
+    {"branch", 2},
+    {"return", 2},
+    {"if", 2},
+    {"loop", 2},
+    {"block", 1},
+    {"memory.size", 2},
+    {"memory.grow", 1000},
+    {"memory.bulk", 50},
+    {"unreachable", 1},
+    {"simd", 4},
     {"other", 5},
 };
 
@@ -147,7 +165,10 @@ constexpr size_t metering_stack_bytes = size_t{256} << 20;
 class Meter
 {
 public:
-    Meter(wasm::Module& module, const GasTable& table) : module_(module), table_(table) {}
+    Meter(wasm::Module& module, const GasTable& table)
+      : module_(module)
+      , table_(table)
+    {}
 
     void run()
     {
@@ -188,8 +209,9 @@ private:
         std::vector<Item> stack{{f.body, 0, 1}};
         auto push = [&](wasm::Expression* child, size_t region, size_t depth) {
             if (depth > max_nesting)
-                throw LoadError("function " + printable(f.name.str) + " nests expressions deeper than " +
-                                std::to_string(max_nesting) + ", too deep to meter");
+                throw LoadError("function " + printable(f.name.str) +
+                                " nests expressions deeper than " + std::to_string(max_nesting) +
+                                ", too deep to meter");
             stack.push_back({child, region, depth});
         };
         while (!stack.empty())
@@ -238,26 +260,22 @@ private:
             case Region::function_body:
                 f.body = builder.makeSequence(charge, f.body);
                 break;
-            case Region::block:
-            {
+            case Region::block: {
                 auto* block = region.owner->cast<wasm::Block>();
                 block->list.insertAt(0, charge);
                 break;
             }
-            case Region::loop_body:
-            {
+            case Region::loop_body: {
                 auto* loop = region.owner->cast<wasm::Loop>();
                 loop->body = builder.makeSequence(charge, loop->body);
                 break;
             }
-            case Region::if_true:
-            {
+            case Region::if_true: {
                 auto* iff = region.owner->cast<wasm::If>();
                 iff->ifTrue = builder.makeSequence(charge, iff->ifTrue);
                 break;
             }
-            case Region::if_false:
-            {
+            case Region::if_false: {
                 auto* iff = region.owner->cast<wasm::If>();
                 iff->ifFalse = builder.makeSequence(charge, iff->ifFalse);
                 break;
@@ -296,9 +314,12 @@ GasTable GasTable::load(const std::filesystem::path& file)
         throw InputError(file.string(), e.mark.line < 0 ? 0 : size_t(e.mark.line) + 1,
                          "malformed YAML: " + e.msg);
     }
-    const auto line = [](const YAML::Node& n) { return n.Mark().line < 0 ? 0 : size_t(n.Mark().line) + 1; };
+    const auto line = [](const YAML::Node& n) {
+        return n.Mark().line < 0 ? 0 : size_t(n.Mark().line) + 1;
+    };
     if (!root.IsMap())
-        throw InputError(file.string(), line(root), "a gas table is a map of instruction class to cost");
+        throw InputError(file.string(), line(root),
+                         "a gas table is a map of instruction class to cost");
     for (const auto& kv : root)
     {
         const auto name = kv.first.Scalar();
@@ -306,7 +327,8 @@ GasTable GasTable::load(const std::filesystem::path& file)
             throw InputError(file.string(), line(kv.first),
                              "unknown instruction class '" + name + "' (see docs/metering.md)");
         const auto text = kv.second.IsScalar() ? kv.second.Scalar() : std::string();
-        if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+        if (text.empty() || text.size() > 18 ||
+            text.find_first_not_of("0123456789") != std::string::npos)
             throw InputError(file.string(), line(kv.second),
                              "cost of '" + name + "' must be an unsigned integer below 10^18");
         t.costs_[name] = std::stoull(text);

@@ -19,16 +19,17 @@ public:
     bool OnError(const wabt::Error& error) override
     {
         if (message.empty())
-            message = printable(error.message) + " (at byte " + std::to_string(error.loc.offset) + ")";
+            message =
+                printable(error.message) + " (at byte " + std::to_string(error.loc.offset) + ")";
         return true;  // handled: wabt would print it to stderr otherwise
     }
 
     wabt::Result OnTable(wabt::Index index, wabt::Type, const wabt::Limits* limits) override
     {
         if (limits->initial > max_table_entries)
-            return fail("table " + std::to_string(index) + " declares " +
-                        std::to_string(limits->initial) + " initial entries, more than the limit of " +
-                        std::to_string(max_table_entries));
+            return fail(
+                "table " + std::to_string(index) + " declares " + std::to_string(limits->initial) +
+                " initial entries, more than the limit of " + std::to_string(max_table_entries));
         return wabt::Result::Ok;
     }
 

@@ -22,8 +22,6 @@ const char* to_string(FileStatus s)
 
 namespace {
 
-
-
 std::string hex0x(const Bytes32& r)
 {
     return "0x" + to_hex(r);
@@ -37,7 +35,8 @@ json deposit_json(const Deposit& d)
             {"signature", "0x" + to_hex(d.signature)}};
 }
 
-json deposits_json(std::vector<Deposit>::const_iterator begin, std::vector<Deposit>::const_iterator end)
+json deposits_json(std::vector<Deposit>::const_iterator begin,
+                   std::vector<Deposit>::const_iterator end)
 {
     json out = json::array();
     for (auto it = begin; it != end; ++it)
@@ -52,7 +51,8 @@ json host_call_json(const HostCallRecord& c)
         args.push_back(c.param_types[i] == ValType::i64 ? c.args[i].i64() : c.args[i].i32());
     json accesses = json::array();
     for (const auto& a : c.accesses)
-        accesses.push_back({{"ptr", a.ptr}, {"length", a.length}, {"access", a.write ? "write" : "read"}});
+        accesses.push_back(
+            {{"ptr", a.ptr}, {"length", a.length}, {"access", a.write ? "write" : "read"}});
     json out = {{"function", c.function}, {"args", args}, {"memory", accesses}};
     if (c.result)
         out["result"] = c.result_type == ValType::i64 ? c.result->i64() : c.result->i32();
@@ -65,7 +65,8 @@ json host_call_json(const HostCallRecord& c)
 
 json file_result_to_json(const FileResult& r)
 {
-    json f = {{"file", r.file.string()}, {"status", to_string(r.status)},
+    json f = {{"file", r.file.string()},
+              {"status", to_string(r.status)},
               {"time_seconds", file_seconds(r)}};
     if (r.status == FileStatus::error)
     {
@@ -108,8 +109,9 @@ json file_result_to_json(const FileResult& r)
         }
         else
             block["deposits"] = json::array();
-        block["trap"] = b.trap ? json{{"kind", to_string(b.trap->kind)}, {"message", b.trap->message}} :
-                                 json(nullptr);
+        block["trap"] = b.trap
+                            ? json{{"kind", to_string(b.trap->kind)}, {"message", b.trap->message}}
+                            : json(nullptr);
         if (!b.host_calls.empty())
         {
             json calls = json::array();
@@ -122,11 +124,13 @@ json file_result_to_json(const FileResult& r)
     f["blocks"] = blocks;
     json mismatches = json::array();
     for (const auto& m : r.root_mismatches)
-        mismatches.push_back({{"env", m.env}, {"expected", hex0x(m.expected)}, {"actual", hex0x(m.actual)}});
+        mismatches.push_back(
+            {{"env", m.env}, {"expected", hex0x(m.expected)}, {"actual", hex0x(m.actual)}});
     f["root_mismatches"] = mismatches;
     json gas = json::array();
     for (const auto& g : r.gas_mismatches)
-        gas.push_back({{"block", g.block}, {"line", g.line}, {"expected", g.expected}, {"actual", g.actual}});
+        gas.push_back(
+            {{"block", g.block}, {"line", g.line}, {"expected", g.expected}, {"actual", g.actual}});
     f["gas_mismatches"] = gas;
     f["metered"] = r.metered;
     f["disagreements"] = r.disagreements;
@@ -136,11 +140,9 @@ json file_result_to_json(const FileResult& r)
     return f;
 }
 
-
 namespace {
 
-template <size_t N>
-std::array<uint8_t, N> fixed_from_hex(const std::string& text)
+template <size_t N> std::array<uint8_t, N> fixed_from_hex(const std::string& text)
 {
     const auto bytes = decode_hex(text);
     if (!bytes || bytes->size() != N)
@@ -172,8 +174,7 @@ std::vector<Deposit> deposits_from_json(const json& j)
 TrapKind trap_kind_from(const std::string& s)
 {
     for (auto k : {TrapKind::wasm, TrapKind::host, TrapKind::out_of_ticks, TrapKind::out_of_gas,
-                   TrapKind::resource,
-                   TrapKind::timeout, TrapKind::crashed})
+                   TrapKind::resource, TrapKind::timeout, TrapKind::crashed})
         if (s == to_string(k))
             return k;
     return TrapKind::resource;
@@ -186,9 +187,9 @@ FileResult file_result_from_json(const json& f)
     FileResult r;
     r.file = f.at("file").get<std::string>();
     const auto status = f.at("status").get<std::string>();
-    r.status = status == "passed" ? FileStatus::passed :
-               status == "failed" ? FileStatus::failed :
-                                    FileStatus::error;
+    r.status = status == "passed"   ? FileStatus::passed
+               : status == "failed" ? FileStatus::failed
+                                    : FileStatus::error;
     if (r.status == FileStatus::error)
     {
         r.error = f.at("error").get<std::string>();
@@ -236,7 +237,8 @@ FileResult file_result_from_json(const json& f)
                     h.args.push_back(Value{a.get<uint64_t>()});
                 }
                 for (const auto& m : c.at("memory"))
-                    h.accesses.push_back({m.at("ptr").get<uint32_t>(), m.at("length").get<uint64_t>(),
+                    h.accesses.push_back({m.at("ptr").get<uint32_t>(),
+                                          m.at("length").get<uint64_t>(),
                                           m.at("access").get<std::string>() == "write"});
                 if (c.contains("result"))
                 {
@@ -254,7 +256,8 @@ FileResult file_result_from_json(const json& f)
                                      fixed_from_hex<32>(m.at("actual").get<std::string>())});
     for (const auto& g : f.at("gas_mismatches"))
         r.gas_mismatches.push_back({g.at("block").get<size_t>(), g.at("line").get<size_t>(),
-                                    g.at("expected").get<uint64_t>(), g.at("actual").get<uint64_t>()});
+                                    g.at("expected").get<uint64_t>(),
+                                    g.at("actual").get<uint64_t>()});
     r.metered = f.at("metered").get<bool>();
     r.disagreements = f.value("disagreements", std::vector<std::string>{});
     r.deposits_match = f.at("deposits_match").get<bool>();

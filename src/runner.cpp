@@ -4,10 +4,10 @@
 #include "errors.hpp"
 #include "vector_loader.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <algorithm>
 #include <iterator>
 
 namespace scout {
@@ -24,14 +24,16 @@ Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector
 {
     constexpr uintmax_t max_module_bytes = uintmax_t{64} << 20;
     std::error_code ec;
-    if (const auto size = std::filesystem::file_size(ref.resolved, ec); !ec && size > max_module_bytes)
+    if (const auto size = std::filesystem::file_size(ref.resolved, ec);
+        !ec && size > max_module_bytes)
         throw InputError(vector_file.string(), ref.line,
                          ref.declared + ": module is " + std::to_string(size >> 20) +
                              " MiB, more than the limit of 64 MiB");
     std::ifstream in(ref.resolved, std::ios::binary);
     if (!in)
         throw InputError(vector_file.string(), ref.line,
-                         "cannot open " + ref.declared + " (" + printable(ref.resolved.string()) + ")");
+                         "cannot open " + ref.declared + " (" + printable(ref.resolved.string()) +
+                             ")");
     Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (in.bad())
         throw InputError(vector_file.string(), ref.line, "cannot read " + ref.declared);
@@ -42,12 +44,12 @@ Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector
     static constexpr uint8_t magic[] = {0x00, 'a', 's', 'm'};
     if (bytes.size() < 8 || !std::equal(std::begin(magic), std::end(magic), bytes.begin()))
     {
-        const bool looks_like_wat = std::string(bytes.begin(), bytes.end()).find("(module") !=
-                                    std::string::npos;
-        throw InputError(vector_file.string(), ref.line,
-                         ref.declared + ": not a wasm binary (no \\0asm header)" +
-                             (looks_like_wat ? "; it looks like WAT text: compile it with wat2wasm" :
-                                               ""));
+        const bool looks_like_wat =
+            std::string(bytes.begin(), bytes.end()).find("(module") != std::string::npos;
+        throw InputError(
+            vector_file.string(), ref.line,
+            ref.declared + ": not a wasm binary (no \\0asm header)" +
+                (looks_like_wat ? "; it looks like WAT text: compile it with wat2wasm" : ""));
     }
     return bytes;
 }
@@ -92,7 +94,8 @@ std::string origin_note(const ModuleRef& ref)
 
 }  // namespace
 
-FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, const RunOptions& options)
+FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
+                           const RunOptions& options)
 {
     FileResult result;
     result.file = file;
@@ -104,16 +107,18 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
     {
         vector = load_vector(file);
         result.notes = vector.warnings;
-        result.metered = options.meter ||
-                         std::any_of(vector.blocks.begin(), vector.blocks.end(),
-                                     [](const ShardBlock& b) { return b.expected_gas.has_value(); });
+        result.metered = options.meter || std::any_of(vector.blocks.begin(), vector.blocks.end(),
+                                                      [](const ShardBlock& b) {
+                                                          return b.expected_gas.has_value();
+                                                      });
         // Metering rewrites the module before any engine sees it.
         for (const auto& b : vector.blocks)
             if (b.data.size() > options.max_block_data)
                 throw InputError(file.string(), b.line,
                                  "block data is " + std::to_string(b.data.size()) +
                                      " bytes, more than the limit of " +
-                                     std::to_string(options.max_block_data) + " (--max-block-data)");
+                                     std::to_string(options.max_block_data) +
+                                     " (--max-block-data)");
         auto prepare = [&](const ModuleRef& ref) {
             Bytes code = read_module_file(ref, file);
             if (options.deterministic)
@@ -169,7 +174,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
     catch (const std::bad_alloc&)  // a module whose declarations exhaust memory
     {
         result.status = FileStatus::error;
-        result.error = InputError(file.string(), 0, "out of memory while loading the scripts").located();
+        result.error =
+            InputError(file.string(), 0, "out of memory while loading the scripts").located();
         return result;
     }
     result.load_seconds = seconds_since(load_start);
@@ -177,9 +183,9 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
     // The field of the bignum f1m_*/int_* functions: the vector's own key wins,
     // then --field, then the default.
     result.field = vector.field.value_or(options.field.value_or(FieldId::bn128));
-    result.field_source = vector.field ? "the vector's bignum_field" :
-                          options.field ? "--field" :
-                                          "the default";
+    result.field_source = vector.field    ? "the vector's bignum_field"
+                          : options.field ? "--field"
+                                          : "the default";
     for (const auto& script : scripts)
         result.uses_bignum = result.uses_bignum || imports_bignum(script->interface());
 
@@ -267,10 +273,10 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, co
             result.root_mismatches.push_back(
                 {static_cast<uint32_t>(env), vector.post_states[env], states[env]});
     result.deposits_match = result.actual_deposits == result.expected_deposits;
-    result.status = result.root_mismatches.empty() && result.deposits_match &&
-                            result.gas_mismatches.empty() ?
-                        FileStatus::passed :
-                        FileStatus::failed;
+    result.status =
+        result.root_mismatches.empty() && result.deposits_match && result.gas_mismatches.empty()
+            ? FileStatus::passed
+            : FileStatus::failed;
     return result;
 }
 

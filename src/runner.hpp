@@ -62,7 +62,7 @@ struct BlockResult
     std::optional<TrapInfo> trap;
     std::optional<uint64_t> gas_used;  ///< for metered runs
     double instantiate_seconds = 0;
-    double execute_seconds = 0;      ///< main() only; instantiation (start included) is above
+    double execute_seconds = 0;  ///< main() only; instantiation (start included) is above
     std::vector<HostCallRecord> host_calls;  ///< with RunOptions::trace
 };
 
@@ -93,10 +93,10 @@ struct FileResult
 {
     std::filesystem::path file;
     FileStatus status = FileStatus::error;
-    std::string error;                  ///< for FileStatus::error: "file:line: reason"
-    std::string load_error;             ///< a failed run that never reached a block (crash, timeout)
-    std::vector<std::string> notes;     ///< warnings and path resolution, for -v
-    std::vector<BlockResult> blocks;    ///< blocks that ran, in order
+    std::string error;                ///< for FileStatus::error: "file:line: reason"
+    std::string load_error;           ///< a failed run that never reached a block (crash, timeout)
+    std::vector<std::string> notes;   ///< warnings and path resolution, for -v
+    std::vector<BlockResult> blocks;  ///< blocks that ran, in order
     size_t blocks_total = 0;
     std::vector<RootMismatch> root_mismatches;
     std::vector<GasMismatch> gas_mismatches;
@@ -120,6 +120,7 @@ struct FileResult
 
 /// Runs one vector file. Never throws for bad input or traps: they are part of
 /// the result.
-FileResult run_vector_file(const std::filesystem::path& file, Engine& engine, const RunOptions& options);
+FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
+                           const RunOptions& options);
 
 }  // namespace scout

@@ -16,7 +16,8 @@ namespace {
 class FileRunner
 {
 public:
-    explicit FileRunner(const SuiteConfig& config) : config_(config)
+    explicit FileRunner(const SuiteConfig& config)
+      : config_(config)
     {
         if (!config.isolation)
             for (const auto& name : config.engines)
@@ -26,9 +27,10 @@ public:
     {
         std::vector<FileResult> results;
         for (size_t i = 0; i < config_.engines.size(); ++i)
-            results.push_back(config_.isolation ?
-                                  run_vector_file_isolated(file, config_.engines[i], *config_.isolation) :
-                                  run_vector_file(file, *engines_[i], config_.options));
+            results.push_back(
+                config_.isolation
+                    ? run_vector_file_isolated(file, config_.engines[i], *config_.isolation)
+                    : run_vector_file(file, *engines_[i], config_.options));
         if (results.size() == 1)
             return std::move(results.front());
         return combine_engine_results(config_.engines, std::move(results));
@@ -41,8 +43,8 @@ private:
 
 }  // namespace
 
-void run_suite(const std::vector<std::filesystem::path>& files, const SuiteConfig& config, size_t jobs,
-               const std::function<void(const FileResult&)>& report,
+void run_suite(const std::vector<std::filesystem::path>& files, const SuiteConfig& config,
+               size_t jobs, const std::function<void(const FileResult&)>& report,
                const std::function<void(size_t, const std::filesystem::path&)>& progress)
 {
     jobs = std::max<size_t>(1, std::min(jobs, files.size()));

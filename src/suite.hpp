@@ -31,8 +31,9 @@ struct SuiteConfig
 /// value of `jobs`. `progress`, if given, is called on the calling thread
 /// while it waits, with the number of files reported so far and the file it
 /// waits for.
-void run_suite(const std::vector<std::filesystem::path>& files, const SuiteConfig& config, size_t jobs,
-               const std::function<void(const FileResult&)>& report,
-               const std::function<void(size_t done, const std::filesystem::path& next)>& progress = {});
+void run_suite(
+    const std::vector<std::filesystem::path>& files, const SuiteConfig& config, size_t jobs,
+    const std::function<void(const FileResult&)>& report,
+    const std::function<void(size_t done, const std::filesystem::path& next)>& progress = {});
 
 }  // namespace scout

@@ -84,11 +84,10 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
         out_ << "  " << tag << ", " << b.script << ": " << root(b.pre_state) << " -> "
              << root(b.post_state)
              << (b.post_state_saved ? "" : " (no root saved: zero root, as ewasm/scout)") << ", "
-             << b.deposits << (b.deposits == 1 ? " deposit" : " deposits") << ", "
-             << b.ticks_used << " ticks, "
-             << (b.gas_used ? std::to_string(*b.gas_used) + " gas, " : std::string())
-             << "instantiate " << milliseconds(b.instantiate_seconds)
-             << ", execute " << milliseconds(b.execute_seconds) << "\n";
+             << b.deposits << (b.deposits == 1 ? " deposit" : " deposits") << ", " << b.ticks_used
+             << " ticks, " << (b.gas_used ? std::to_string(*b.gas_used) + " gas, " : std::string())
+             << "instantiate " << milliseconds(b.instantiate_seconds) << ", execute "
+             << milliseconds(b.execute_seconds) << "\n";
     }
     else if (style_.trace)
         out_ << "  " << tag << ", " << b.script << ":\n";
@@ -100,8 +99,8 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
         for (const auto& line : b.debug_output)
             out_ << "  [" << printable(result.file.string()) << " " << tag << "] " << line << "\n";
         if (b.debug_dropped != 0)
-            out_ << "  [" << printable(result.file.string()) << " " << tag << "] (" << b.debug_dropped
-                 << " further debug lines dropped)\n";
+            out_ << "  [" << printable(result.file.string()) << " " << tag << "] ("
+                 << b.debug_dropped << " further debug lines dropped)\n";
     }
     if (b.trap)
         out_ << "  " << tag << ", script " << b.script << ": trap (" << to_string(b.trap->kind)
@@ -124,7 +123,8 @@ void TextReporter::file(const FileResult& r)
         ++passed_;
     if (!failed && style_.quiet)
         return;
-    out_ << (failed ? paint("1;31", "FAIL") : paint("32", "PASS")) << " " << printable(r.file.string()) << " (" << r.blocks_total
+    out_ << (failed ? paint("1;31", "FAIL") : paint("32", "PASS")) << " "
+         << printable(r.file.string()) << " (" << r.blocks_total
          << (r.blocks_total == 1 ? " block" : " blocks");
     if (r.uses_bignum)
         out_ << ", field " << to_string(r.field);

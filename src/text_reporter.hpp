@@ -21,8 +21,15 @@ struct TextStyle
 class TextReporter : public Reporter
 {
 public:
-    TextReporter(std::ostream& out, bool verbose) : out_(out) { style_.verbose = verbose; }
-    TextReporter(std::ostream& out, const TextStyle& style) : out_(out), style_(style) {}
+    TextReporter(std::ostream& out, bool verbose)
+      : out_(out)
+    {
+        style_.verbose = verbose;
+    }
+    TextReporter(std::ostream& out, const TextStyle& style)
+      : out_(out)
+      , style_(style)
+    {}
 
     /// Prints one file's verdict, and its details when it failed or -v is on.
     void file(const FileResult& result) override;

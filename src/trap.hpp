@@ -24,7 +24,10 @@ const char* to_string(TrapKind kind);
 class Trap : public std::runtime_error
 {
 public:
-    Trap(TrapKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    Trap(TrapKind kind, const std::string& message)
+      : std::runtime_error(message)
+      , kind_(kind)
+    {}
     TrapKind kind() const noexcept { return kind_; }
 
 private:

@@ -18,9 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 
 /// Keys of the top-level map that scout understands.
-const std::set<std::string> known_top_level_keys = {
-    "beacon_state", "shard_pre_state", "shard_blocks", "shard_post_state", "deposit_receipts",
-    "bignum_field"};
+const std::set<std::string> known_top_level_keys = {"beacon_state",     "shard_pre_state",
+                                                    "shard_blocks",     "shard_post_state",
+                                                    "deposit_receipts", "bignum_field"};
 
 /// "1 root", "2 roots".
 std::string count(size_t n, const std::string& noun)
@@ -31,7 +31,9 @@ std::string count(size_t n, const std::string& noun)
 class Loader
 {
 public:
-    explicit Loader(const fs::path& file) : file_(file) {}
+    explicit Loader(const fs::path& file)
+      : file_(file)
+    {}
 
     TestVector load(const YAML::Node& root)
     {
@@ -46,7 +48,8 @@ public:
         {
             const auto key = kv.first.Scalar();
             if (known_top_level_keys.count(key) == 0)
-                v.warnings.push_back(located(kv.first, "unknown top-level key '" + printable(key) + "' ignored"));
+                v.warnings.push_back(
+                    located(kv.first, "unknown top-level key '" + printable(key) + "' ignored"));
         }
 
         const auto beacon = required(root, "beacon_state", "the top level");
@@ -73,7 +76,8 @@ public:
                                           "' clashes with the EEI module of that name");
                 for (const auto& other : v.libraries)
                     if (other.name == ref.name)
-                        fail(lib["name"], "library name '" + printable(ref.name) + "' is used twice");
+                        fail(lib["name"],
+                             "library name '" + printable(ref.name) + "' is used twice");
                 ref.module = module_ref(required(lib, "file", "library entry"), "library");
                 v.libraries.push_back(std::move(ref));
             }
@@ -105,8 +109,9 @@ public:
             const auto name = scalar(field, "bignum_field");
             v.field = parse_field(name);
             if (!v.field)
-                fail(field, "bignum_field '" + printable(name) + "' is not a known field (bn128, secp256k1, "
-                            "bls12-381)");
+                fail(field, "bignum_field '" + printable(name) +
+                                "' is not a known field (bn128, secp256k1, "
+                                "bls12-381)");
         }
 
         if (const auto deposits = root["deposit_receipts"])
@@ -317,7 +322,8 @@ private:
                           count(script_count, "execution script"));
         b.data = hex(required(n, "data", "shard block", true), "shard block data", true);
         if (const auto gas = n["gas"])
-            b.expected_gas = unsigned_integer(gas, "shard block gas", std::numeric_limits<uint64_t>::max());
+            b.expected_gas =
+                unsigned_integer(gas, "shard block gas", std::numeric_limits<uint64_t>::max());
         return b;
     }
 
@@ -332,8 +338,8 @@ private:
             "deposit withdrawal_credentials");
         d.amount = unsigned_integer(required(n, "amount", "deposit receipt"), "deposit amount",
                                     std::numeric_limits<uint64_t>::max());
-        d.signature = fixed_hex<Deposit::signature_size>(required(n, "signature", "deposit receipt"),
-                                                         "deposit signature");
+        d.signature = fixed_hex<Deposit::signature_size>(
+            required(n, "signature", "deposit receipt"), "deposit signature");
         return d;
     }
 

@@ -23,10 +23,10 @@ enum class PathOrigin
 /// A wasm file referenced by a vector (an execution script or a library).
 struct ModuleRef
 {
-    std::string declared;              ///< the path as written in the YAML
-    std::filesystem::path resolved;    ///< the path that exists, after resolution
+    std::string declared;            ///< the path as written in the YAML
+    std::filesystem::path resolved;  ///< the path that exists, after resolution
     PathOrigin origin = PathOrigin::vector_folder;
-    size_t line = 0;                   ///< 1-based line in the YAML file
+    size_t line = 0;  ///< 1-based line in the YAML file
 };
 
 /// A library module (ewasm/scout module linking): importable under `name`.
@@ -41,7 +41,7 @@ struct ShardBlock
 {
     uint32_t env = 0;
     Bytes data;
-    size_t line = 0;  ///< 1-based line of the block in the YAML file
+    size_t line = 0;                       ///< 1-based line of the block in the YAML file
     std::optional<uint64_t> expected_gas;  ///< `gas:`: pins the block's metered cost
 };
 
@@ -52,7 +52,8 @@ struct Deposit
     static constexpr size_t pubkey_size = 48;
     static constexpr size_t withdrawal_credentials_size = 32;
     static constexpr size_t signature_size = 96;
-    static constexpr size_t encoded_size = pubkey_size + withdrawal_credentials_size + 8 + signature_size;
+    static constexpr size_t encoded_size =
+        pubkey_size + withdrawal_credentials_size + 8 + signature_size;
 
     std::array<uint8_t, pubkey_size> pubkey{};
     std::array<uint8_t, withdrawal_credentials_size> withdrawal_credentials{};
@@ -71,16 +72,16 @@ struct Deposit
 /// A whole vector file.
 struct TestVector
 {
-    std::filesystem::path file;             ///< the YAML file as given
-    std::vector<ModuleRef> scripts;         ///< beacon_state.execution_scripts
-    std::vector<LibraryRef> libraries;      ///< beacon_state.libraries (optional)
-    std::vector<Bytes32> pre_states;        ///< shard_pre_state.exec_env_states
-    std::vector<ShardBlock> blocks;         ///< shard_blocks, in file order
-    std::vector<Bytes32> post_states;       ///< shard_post_state.exec_env_states
-    std::vector<Deposit> deposits;          ///< deposit_receipts (absent = none expected)
-    bool deposits_declared = false;         ///< whether deposit_receipts was present
-    std::optional<FieldId> field;           ///< bignum_field (optional, scout's own key)
-    std::vector<std::string> warnings;      ///< non-fatal remarks (unknown keys, ...)
+    std::filesystem::path file;         ///< the YAML file as given
+    std::vector<ModuleRef> scripts;     ///< beacon_state.execution_scripts
+    std::vector<LibraryRef> libraries;  ///< beacon_state.libraries (optional)
+    std::vector<Bytes32> pre_states;    ///< shard_pre_state.exec_env_states
+    std::vector<ShardBlock> blocks;     ///< shard_blocks, in file order
+    std::vector<Bytes32> post_states;   ///< shard_post_state.exec_env_states
+    std::vector<Deposit> deposits;      ///< deposit_receipts (absent = none expected)
+    bool deposits_declared = false;     ///< whether deposit_receipts was present
+    std::optional<FieldId> field;       ///< bignum_field (optional, scout's own key)
+    std::vector<std::string> warnings;  ///< non-fatal remarks (unknown keys, ...)
 };
 
 }  // namespace scout

@@ -62,7 +62,8 @@ std::string root_token(const std::string& old_token, const Bytes32& root)
         quote = inner.substr(0, 1);
         inner = inner.substr(1);
     }
-    const bool prefixed = inner.size() >= 2 && inner[0] == '0' && (inner[1] == 'x' || inner[1] == 'X');
+    const bool prefixed =
+        inner.size() >= 2 && inner[0] == '0' && (inner[1] == 'x' || inner[1] == 'X');
     return quote + (prefixed ? "0x" : "") + to_hex(root) + quote;
 }
 
@@ -95,7 +96,8 @@ size_t top_level_block_end(const std::string& text, size_t key_pos)
     {
         const size_t start = pos + 1;
         const size_t end = text.find('\n', start);
-        const std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        const std::string line =
+            text.substr(start, end == std::string::npos ? std::string::npos : end - start);
         const auto first = line.find_first_not_of(" \t\r");
         const bool blank_or_comment = first == std::string::npos || line[first] == '#';
         if (!blank_or_comment && first == 0)
@@ -120,7 +122,8 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
     }
     catch (const YAML::Exception& e)
     {
-        throw InputError(file, e.mark.line < 0 ? 0 : size_t(e.mark.line) + 1, "malformed YAML: " + e.msg);
+        throw InputError(file, e.mark.line < 0 ? 0 : size_t(e.mark.line) + 1,
+                         "malformed YAML: " + e.msg);
     }
     std::vector<Edit> edits;
     const auto roots = root["shard_post_state"]["exec_env_states"];
@@ -128,13 +131,14 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
     {
         const auto node = roots[m.env];
         if (!node || !node.IsScalar() || node.Mark().pos < 0)
-            throw InputError(file, 0, "cannot locate shard_post_state.exec_env_states[" +
-                                          std::to_string(m.env) + "]");
+            throw InputError(file, 0,
+                             "cannot locate shard_post_state.exec_env_states[" +
+                                 std::to_string(m.env) + "]");
         const auto begin = static_cast<size_t>(node.Mark().pos);
         const auto end = scalar_end(text, begin);
         edits.push_back({begin, end, root_token(text.substr(begin, end - begin), m.actual)});
-        changes.push_back("env " + std::to_string(m.env) + " post-state root: 0x" + to_hex(m.expected) +
-                          " -> 0x" + to_hex(m.actual));
+        changes.push_back("env " + std::to_string(m.env) + " post-state root: 0x" +
+                          to_hex(m.expected) + " -> 0x" + to_hex(m.actual));
     }
 
     if (!result.deposits_match)
@@ -147,17 +151,20 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
         if (key_pos)
         {
             if (*key_pos != line_start(text, *key_pos))
-                throw InputError(file, 0, "deposit_receipts is not a block key at the start of a line");
+                throw InputError(file, 0,
+                                 "deposit_receipts is not a block key at the start of a line");
             edits.push_back({*key_pos, top_level_block_end(text, *key_pos), section});
         }
         else
             edits.push_back({text.size(), text.size(),
                              (text.empty() || text.back() == '\n' ? "" : "\n") + section});
         changes.push_back("deposit_receipts: " + std::to_string(result.expected_deposits.size()) +
-                          " expected -> " + std::to_string(result.actual_deposits.size()) + " actual");
+                          " expected -> " + std::to_string(result.actual_deposits.size()) +
+                          " actual");
     }
 
-    std::sort(edits.begin(), edits.end(), [](const Edit& a, const Edit& b) { return a.begin > b.begin; });
+    std::sort(edits.begin(), edits.end(),
+              [](const Edit& a, const Edit& b) { return a.begin > b.begin; });
     std::string out = text;
     for (const auto& e : edits)
         out.replace(e.begin, e.end - e.begin, e.text);
@@ -174,7 +181,8 @@ UpdateResult update_vector_file(const FileResult& result)
     }
     if (const auto* t = result.trapped_block())
     {
-        u.refused = "block " + std::to_string(t->index) + " trapped; there is no post-state to accept";
+        u.refused =
+            "block " + std::to_string(t->index) + " trapped; there is no post-state to accept";
         return u;
     }
     if (result.status == FileStatus::passed)
@@ -198,7 +206,8 @@ UpdateResult update_vector_file(const FileResult& result)
             actual_roots[m.env] = m.actual;
         if (check.post_states != actual_roots || check.deposits != result.actual_deposits)
         {
-            u.refused = "internal check failed: the rewritten file does not expect the actual results";
+            u.refused =
+                "internal check failed: the rewritten file does not expect the actual results";
             u.changes.clear();
             return u;
         }

@@ -12,9 +12,9 @@ namespace scout {
 /// The outcome of updating one file.
 struct UpdateResult
 {
-    bool written = false;               ///< the file was rewritten
-    std::vector<std::string> changes;   ///< what changed, one line each
-    std::string refused;                ///< why nothing was written, when it was refused
+    bool written = false;              ///< the file was rewritten
+    std::vector<std::string> changes;  ///< what changed, one line each
+    std::string refused;               ///< why nothing was written, when it was refused
 };
 
 /// Computes the new text of a vector from its old text and a run's result:

@@ -64,8 +64,7 @@ constexpr size_t none = static_cast<size_t>(-1);
 // --max-call-depth allows. wabt's interpreter does not recurse natively for
 // wasm calls, so the native stack depth does not grow with the wasm call depth
 // (a call into a library adds one native level: make_library_call).
-template <typename Tag, typename Tag::type Member>
-struct ExposeMember
+template <typename Tag, typename Tag::type Member> struct ExposeMember
 {
     friend typename Tag::type member_of(Tag) { return Member; }
 };
@@ -190,9 +189,10 @@ void check_segment_offsets(const wi::ModuleDesc& desc)
         const auto offset = constant_offset(desc, d.init_func);
         if (offset && !segment_fits(*offset, d.data.size(), memory_bytes[d.memory_index]))
             throw LoadError("wasm validation failed: memory segment offset should be reasonable: "
-                            "data segment " + std::to_string(i) + " (" +
-                            std::to_string(d.data.size()) + " bytes at offset " +
-                            std::to_string(*offset) + ") does not fit the initial memory of " +
+                            "data segment " +
+                            std::to_string(i) + " (" + std::to_string(d.data.size()) +
+                            " bytes at offset " + std::to_string(*offset) +
+                            ") does not fit the initial memory of " +
                             std::to_string(memory_bytes[d.memory_index]) + " bytes");
     }
     for (size_t i = 0; i < desc.elems.size(); ++i)
@@ -203,9 +203,10 @@ void check_segment_offsets(const wi::ModuleDesc& desc)
         const auto offset = constant_offset(desc, e.init_func);
         if (offset && !segment_fits(*offset, e.elements.size(), table_sizes[e.table_index]))
             throw LoadError("wasm validation failed: table segment offset should be reasonable: "
-                            "element segment " + std::to_string(i) + " (" +
-                            std::to_string(e.elements.size()) + " elements at offset " +
-                            std::to_string(*offset) + ") does not fit the initial table of " +
+                            "element segment " +
+                            std::to_string(i) + " (" + std::to_string(e.elements.size()) +
+                            " elements at offset " + std::to_string(*offset) +
+                            ") does not fit the initial table of " +
                             std::to_string(table_sizes[e.table_index]) + " elements");
     }
 }
@@ -245,8 +246,8 @@ struct ParsedModule
                                 std::to_string(limits.max_memory_pages));
             // memory.grow past the limit fails (returns -1), as it would past
             // a declared maximum.
-            l.max = l.has_max ? std::min<uint64_t>(l.max, limits.max_memory_pages) :
-                                limits.max_memory_pages;
+            l.max = l.has_max ? std::min<uint64_t>(l.max, limits.max_memory_pages)
+                              : limits.max_memory_pages;
             l.has_max = true;
         }
         describe();
@@ -287,9 +288,9 @@ struct ParsedModule
 private:
     void describe()
     {
-        for (const auto kind : {wabt::ExternalKind::Func, wabt::ExternalKind::Memory,
-                                wabt::ExternalKind::Table, wabt::ExternalKind::Global,
-                                wabt::ExternalKind::Tag})
+        for (const auto kind :
+             {wabt::ExternalKind::Func, wabt::ExternalKind::Memory, wabt::ExternalKind::Table,
+              wabt::ExternalKind::Global, wabt::ExternalKind::Tag})
             for (size_t i = 0; i < desc.imports.size(); ++i)
             {
                 const auto& imp = desc.imports[i].type;
@@ -317,8 +318,8 @@ private:
 struct HostEnv
 {
     BlockContext* block = nullptr;
-    wi::Memory* memory = nullptr;           ///< the instance's memory, set once instantiated
-    std::exception_ptr* error = nullptr;    ///< where a host function's exception is kept
+    wi::Memory* memory = nullptr;         ///< the instance's memory, set once instantiated
+    std::exception_ptr* error = nullptr;  ///< where a host function's exception is kept
 };
 
 /// A wabt host function calling the EEI. wabt is built without exceptions, so
@@ -337,16 +338,16 @@ wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
                 Value args[8];
                 const size_t n = std::min({params.size(), f.type.params.size(), std::size(args)});
                 for (size_t i = 0; i < n; ++i)
-                    args[i].bits = f.type.params[i] == ValType::i64 ?
-                                       params[i].Get<uint64_t>() :
-                                       uint64_t{params[i].Get<uint32_t>()};
+                    args[i].bits = f.type.params[i] == ValType::i64
+                                       ? params[i].Get<uint64_t>()
+                                       : uint64_t{params[i].Get<uint32_t>()};
                 MemoryView view;
                 if (env.memory != nullptr)
                     view = MemoryView(env.memory->UnsafeData(), env.memory->ByteSize());
                 const Value result = call_host_function(f, *env.block, view, args);
                 if (!f.type.results.empty() && !results.empty())
-                    results[0] = f.type.results[0] == ValType::i64 ? wi::Value::Make(result.i64()) :
-                                                                    wi::Value::Make(result.i32());
+                    results[0] = f.type.results[0] == ValType::i64 ? wi::Value::Make(result.i64())
+                                                                   : wi::Value::Make(result.i32());
                 return wabt::Result::Ok;
             }
             catch (...)
@@ -363,7 +364,9 @@ class BlockRun
 {
 public:
     BlockRun(BlockContext& block, uint32_t max_call_depth)
-      : block_(block), max_call_depth_(max_call_depth), store_(wabt_script_features())
+      : block_(block)
+      , max_call_depth_(max_call_depth)
+      , store_(wabt_script_features())
     {}
 
     /// Instantiates `parsed` (imports bound to the EEI or to `libraries`, the
@@ -382,7 +385,8 @@ public:
             const auto& b = parsed.bindings[i];
             if (b.host != nullptr)
             {
-                const auto& type = *wabt::cast<wi::FuncType>(parsed.desc.imports[i].type.type.get());
+                const auto& type =
+                    *wabt::cast<wi::FuncType>(parsed.desc.imports[i].type.type.get());
                 auto f = make_host_function(store_, type, *b.host, env);
                 imports.push_back(f.ref());
                 host_functions_.push_back(std::move(f));
@@ -489,7 +493,8 @@ private:
 class WabtScript final : public LoadedScript
 {
 public:
-    WabtScript(const Bytes& wasm, const std::vector<LibraryCode>& libraries, const EngineLimits& limits)
+    WabtScript(const Bytes& wasm, const std::vector<LibraryCode>& libraries,
+               const EngineLimits& limits)
       : max_call_depth_(limits.max_call_depth)
     {
         std::vector<LibraryInterface> library_interfaces;
@@ -542,7 +547,9 @@ private:
 class WabtEngine final : public Engine
 {
 public:
-    explicit WabtEngine(const EngineLimits& limits) : limits_(limits) {}
+    explicit WabtEngine(const EngineLimits& limits)
+      : limits_(limits)
+    {}
     std::string_view name() const override { return "wabt"; }
     std::unique_ptr<LoadedScript> load(const Bytes& wasm,
                                        const std::vector<LibraryCode>& libraries) override

@@ -51,8 +51,8 @@
 #include "eei.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
-#include "wasm2c_shim.hpp"
 #include "trap.hpp"
+#include "wasm2c_shim.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -86,8 +86,8 @@ struct Toolchain
     fs::path runtime_dir;  ///< holds wasm-rt-impl.c and wasm-rt-impl.h
     std::string runtime_hash;
     std::vector<std::string> wasm2c_flags;
-    std::vector<std::string> cflags;    ///< compiling each C file
-    std::vector<std::string> ldflags;   ///< linking the shared object
+    std::vector<std::string> cflags;   ///< compiling each C file
+    std::vector<std::string> ldflags;  ///< linking the shared object
 };
 
 std::string env_or(const char* name, const char* fallback)
@@ -130,7 +130,8 @@ Toolchain detect_toolchain()
     }
     if (aot::find_program(t.cc).empty())
     {
-        t.error = "C compiler '" + t.cc + "' not found (Debian package build-essential; or set SCOUT_CC)";
+        t.error =
+            "C compiler '" + t.cc + "' not found (Debian package build-essential; or set SCOUT_CC)";
         return t;
     }
     std::vector<fs::path> candidates;
@@ -159,9 +160,9 @@ Toolchain detect_toolchain()
         t.cc_identity = aot::tool_identity_memoized(t.cc, memo);
         std::string runtime = aot::read_text(t.runtime_dir / "wasm-rt-impl.c") +
                               aot::read_text(t.runtime_dir / "wasm-rt-impl.h");
-        const fs::path header = fs::exists(t.runtime_dir / "wasm-rt.h") ?
-                                    t.runtime_dir / "wasm-rt.h" :
-                                    fs::path("/usr/include/wasm-rt.h");
+        const fs::path header = fs::exists(t.runtime_dir / "wasm-rt.h")
+                                    ? t.runtime_dir / "wasm-rt.h"
+                                    : fs::path("/usr/include/wasm-rt.h");
         if (fs::exists(header))
             runtime += aot::read_text(header);
         t.runtime_hash = aot::sha256_hex(runtime);
@@ -196,7 +197,9 @@ std::mutex loaded_mutex;
 class CompiledModule
 {
 public:
-    CompiledModule(void* handle, fs::path path) : handle_(handle), path_(std::move(path))
+    CompiledModule(void* handle, fs::path path)
+      : handle_(handle)
+      , path_(std::move(path))
     {
         try
         {
@@ -256,8 +259,7 @@ private:
         max_frame = *sym<const uint64_t*>("scout_w2c_max_frame");
         runtime_free_ = sym<void (*)()>("wasm_rt_free");
     }
-    template <typename T>
-    T sym(const char* name)
+    template <typename T> T sym(const char* name)
     {
         void* p = ::dlsym(handle_, name);
         if (p == nullptr)
@@ -312,17 +314,18 @@ void build_object(const Toolchain& t, const Bytes& wasm, const ModuleInterface& 
 {
     aot::ScratchDir scratch(dir);
     const fs::path& d = scratch.path();
-    aot::write_text(d / "module.wasm", std::string_view(reinterpret_cast<const char*>(wasm.data()),
-                                                        wasm.size()));
+    aot::write_text(d / "module.wasm",
+                    std::string_view(reinterpret_cast<const char*>(wasm.data()), wasm.size()));
     std::vector<std::string> translate = {t.wasm2c};
     translate.insert(translate.end(), t.wasm2c_flags.begin(), t.wasm2c_flags.end());
-    translate.insert(translate.end(), {(d / "module.wasm").string(), "-o", (d / "module.c").string()});
+    translate.insert(translate.end(),
+                     {(d / "module.wasm").string(), "-o", (d / "module.c").string()});
     const auto w = aot::run_command(translate, d / "wasm2c.log");
     if (w.exit_code != 0)
         throw LoadError("wasm2c engine: wasm2c rejected the module: " + first_lines(w.output, 2) +
                         (w.exit_code < 0 ? " (wasm2c 1.0.32 aborts on what it cannot translate, "
-                                           "such as SIMD instructions)" :
-                                           ""));
+                                           "such as SIMD instructions)"
+                                         : ""));
 
     aot::write_text(d / "prelude.h", kPrelude);
     auto cc = [&](std::vector<std::string> args, const char* log, const char* what) {
@@ -540,7 +543,7 @@ struct BoundModule
     std::string name;  ///< library name; empty for the script
     ModuleInterface interface;
     std::vector<ImportBinding> bindings;
-    std::vector<const HostFunction*> hosts;  ///< per import: the EEI function or null
+    std::vector<const HostFunction*> hosts;   ///< per import: the EEI function or null
     std::vector<void (*)()> library_exports;  ///< per import: the library's export or null
     std::shared_ptr<CompiledModule> code;
 };
@@ -685,9 +688,9 @@ private:
             const auto& lib = libraries_.at(m.bindings[i].library);
             void* fn = lib.code->find_export(imp.field);
             if (fn == nullptr)
-                throw LoadError("wasm2c engine: library '" + printable(lib.name) + "' has no symbol " +
-                                export_symbol(imp.field) + " for its export '" +
-                                printable(imp.field) + "'");
+                throw LoadError("wasm2c engine: library '" + printable(lib.name) +
+                                "' has no symbol " + export_symbol(imp.field) +
+                                " for its export '" + printable(imp.field) + "'");
             m.library_exports[i] = reinterpret_cast<void (*)()>(fn);
         }
     }
@@ -752,9 +755,9 @@ private:
                 std::rethrow_exception(run.error);
             throw Trap(TrapKind::host, "a host function failed");
         case shim_exhaustion:
-            throw Trap(TrapKind::resource,
-                       "call stack exhausted: more than " + std::to_string(limits_.max_call_depth) +
-                           " nested calls (--max-call-depth)");
+            throw Trap(TrapKind::resource, "call stack exhausted: more than " +
+                                               std::to_string(limits_.max_call_depth) +
+                                               " nested calls (--max-call-depth)");
         case shim_out_of_memory:
             throw Trap(TrapKind::resource, "out of memory allocating a linear memory");
         case shim_oob:
@@ -789,7 +792,9 @@ private:
 class Wasm2cEngine final : public Engine
 {
 public:
-    explicit Wasm2cEngine(const EngineLimits& limits) : limits_(limits) {}
+    explicit Wasm2cEngine(const EngineLimits& limits)
+      : limits_(limits)
+    {}
     std::string_view name() const override { return "wasm2c"; }
     std::unique_ptr<LoadedScript> load(const Bytes& wasm,
                                        const std::vector<LibraryCode>& libraries) override

@@ -19,7 +19,7 @@ std::filesystem::path wasm2c_cache_dir();
 /// Counts of this process's compilations and cache hits (for tests and -v).
 struct Wasm2cStats
 {
-    size_t compiled = 0;  ///< modules translated and compiled
+    size_t compiled = 0;    ///< modules translated and compiled
     size_t cache_hits = 0;  ///< modules found compiled in the cache
 };
 Wasm2cStats wasm2c_stats();

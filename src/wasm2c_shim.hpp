@@ -40,7 +40,7 @@ enum ShimTrap : int
     shim_uncaught_exception = 7,
     shim_exhaustion = 8,
     shim_unknown = 99,
-    shim_host = 100,         ///< a host function threw: the exception is stored
+    shim_host = 100,           ///< a host function threw: the exception is stored
     shim_out_of_memory = 101,  ///< calloc of a linear memory failed, or 4 GiB asked
 };
 
@@ -57,8 +57,8 @@ struct W2cMemory
 
 struct ImportSlot
 {
-    void (*fn)();     ///< a library's export; null for an EEI import
-    void* instance;   ///< that library's instance
+    void (*fn)();    ///< a library's export; null for an EEI import
+    void* instance;  ///< that library's instance
 };
 
 struct BlockRun;

@@ -47,8 +47,8 @@ bool probing_enabled = true;
 struct Helper
 {
     pid_t pid = -1;
-    int sock = -1;      // parent's end
-    int err_fd = -1;    // the helper's stderr, a temporary file
+    int sock = -1;    // parent's end
+    int err_fd = -1;  // the helper's stderr, a temporary file
 };
 Helper helper;
 
@@ -80,17 +80,19 @@ void save(const scout::Bytes& wasm, const std::string& message)
     std::filesystem::create_directories(dir, ec);
     const std::string name = sha1_hex(wasm);
     std::ofstream(dir / (name + ".wasm"), std::ios::binary)
-        .write(reinterpret_cast<const char*>(wasm.data()), static_cast<std::streamsize>(wasm.size()));
+        .write(reinterpret_cast<const char*>(wasm.data()),
+               static_cast<std::streamsize>(wasm.size()));
     std::ofstream(dir / (name + ".txt")) << message;
 }
 
 void report_at_exit()
 {
     if (exits > 0)
-        std::fprintf(stderr,
-                     "==scout-fuzz== %lu inputs skipped: Binaryen ended the process while parsing or "
-                     "validating them (assert/Fatal in libbinaryen.so); saved in %s\n",
-                     exits.load(), exits_dir().c_str());
+        std::fprintf(
+            stderr,
+            "==scout-fuzz== %lu inputs skipped: Binaryen ended the process while parsing or "
+            "validating them (assert/Fatal in libbinaryen.so); saved in %s\n",
+            exits.load(), exits_dir().c_str());
 }
 
 bool read_all(int fd, void* data, size_t n)
@@ -148,8 +150,7 @@ bool send_all(int fd, const void* data, size_t n)
             (void)scout::binaryen::validation_errors(module);
         }
         catch (...)
-        {
-        }
+        {}
         const char ok = 'k';
         if (!send_all(1, &ok, 1))
             ::_exit(0);
@@ -183,7 +184,8 @@ bool start_helper()
     env.push_back(nullptr);
     char arg0[] = "scout-fuzz-probe";
     char* argv[] = {arg0, nullptr};
-    const int rc = ::posix_spawn(&helper.pid, "/proc/self/exe", &actions, nullptr, argv, env.data());
+    const int rc =
+        ::posix_spawn(&helper.pid, "/proc/self/exe", &actions, nullptr, argv, env.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(sv[1]);
     if (rc != 0)
@@ -218,7 +220,8 @@ void probe_init()
     if (std::getenv(helper_env))
         helper_main();
     ::setenv("BINARYEN_CORES", "1", 1);
-    if (const char* mode = std::getenv("SCOUT_FUZZ_BINARYEN_EXITS"); mode && std::string(mode) == "crash")
+    if (const char* mode = std::getenv("SCOUT_FUZZ_BINARYEN_EXITS");
+        mode && std::string(mode) == "crash")
         probing_enabled = false;
     std::atexit(report_at_exit);
 }
@@ -231,8 +234,8 @@ ProbeResult probe_binaryen(const scout::Bytes& wasm, std::string* message)
         return ProbeResult::survived;
     const uint32_t size = static_cast<uint32_t>(wasm.size());
     char answer = 0;
-    if (send_all(helper.sock, &size, sizeof size) && send_all(helper.sock, wasm.data(), wasm.size()) &&
-        read_all(helper.sock, &answer, 1))
+    if (send_all(helper.sock, &size, sizeof size) &&
+        send_all(helper.sock, wasm.data(), wasm.size()) && read_all(helper.sock, &answer, 1))
     {
         // Keep the helper's stderr file small; it writes with O_APPEND.
         if (::lseek(helper.err_fd, 0, SEEK_END) > (1 << 20))
@@ -243,8 +246,7 @@ ProbeResult probe_binaryen(const scout::Bytes& wasm, std::string* message)
     ::close(helper.sock);
     int status = 0;
     while (::waitpid(helper.pid, &status, 0) < 0 && errno == EINTR)
-    {
-    }
+    {}
     helper.pid = -1;
     const std::string err = helper_stderr();
     // In the helper only Binaryen and scout's two thin wrappers run, and the
@@ -258,8 +260,8 @@ ProbeResult probe_binaryen(const scout::Bytes& wasm, std::string* message)
     if (!binaryen_abort && !binaryen_fatal)
         return ProbeResult::other_death;
     *message = err.empty() ? std::string(binaryen_abort ? "SIGABRT" : "exit code 1") +
-                                 ", no message (during validation: std::cerr was captured)\n" :
-                             err;
+                                 ", no message (during validation: std::cerr was captured)\n"
+                           : err;
     ++exits;
     save(wasm, *message);
     return ProbeResult::binaryen_exit;

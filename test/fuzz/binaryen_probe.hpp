@@ -29,9 +29,9 @@ namespace scout_fuzz {
 
 enum class ProbeResult
 {
-    survived,        ///< parse and validation returned (or threw)
-    binaryen_exit,   ///< Binaryen ended the process: skip the input
-    other_death,     ///< something else killed the helper: run it in-process
+    survived,       ///< parse and validation returned (or threw)
+    binaryen_exit,  ///< Binaryen ended the process: skip the input
+    other_death,    ///< something else killed the helper: run it in-process
 };
 
 /// Call first thing in LLVMFuzzerInitialize. In the helper process it never

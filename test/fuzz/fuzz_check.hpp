@@ -7,17 +7,16 @@
 #include <exception>
 #include <typeinfo>
 
-#define FUZZ_CHECK(cond, ...)                                                             \
-    do                                                                                    \
-    {                                                                                     \
-        if (!(cond))                                                                      \
-        {                                                                                 \
-            std::fprintf(stderr, "FUZZ_CHECK failed at %s:%d: %s: ", __FILE__, __LINE__, \
-                         #cond);                                                          \
-            std::fprintf(stderr, __VA_ARGS__);                                            \
-            std::fprintf(stderr, "\n");                                                   \
-            std::abort();                                                                 \
-        }                                                                                 \
+#define FUZZ_CHECK(cond, ...)                                                                      \
+    do                                                                                             \
+    {                                                                                              \
+        if (!(cond))                                                                               \
+        {                                                                                          \
+            std::fprintf(stderr, "FUZZ_CHECK failed at %s:%d: %s: ", __FILE__, __LINE__, #cond);   \
+            std::fprintf(stderr, __VA_ARGS__);                                                     \
+            std::fprintf(stderr, "\n");                                                            \
+            std::abort();                                                                          \
+        }                                                                                          \
     } while (0)
 
 namespace scout_fuzz {
@@ -27,8 +26,7 @@ namespace scout_fuzz {
 /// "terminate called").
 [[noreturn]] inline void unexpected_exception(const char* where, const std::exception& e)
 {
-    std::fprintf(stderr, "UNEXPECTED EXCEPTION in %s: %s: %s\n", where, typeid(e).name(),
-                 e.what());
+    std::fprintf(stderr, "UNEXPECTED EXCEPTION in %s: %s: %s\n", where, typeid(e).name(), e.what());
     std::abort();
 }
 

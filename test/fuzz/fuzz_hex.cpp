@@ -24,7 +24,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     std::string error;
     const auto decoded = scout::decode_hex(text, &error);
     const auto decoded_quiet = scout::decode_hex(text);
-    FUZZ_CHECK(decoded.has_value() == decoded_quiet.has_value(), "error argument changes the result");
+    FUZZ_CHECK(decoded.has_value() == decoded_quiet.has_value(),
+               "error argument changes the result");
 
     if (!decoded)
     {
@@ -36,15 +37,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         if (const auto at = error.find(marker); at != std::string::npos)
         {
             const size_t pos = std::stoul(error.substr(at + marker.size()));
-            const size_t start = (size >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) ? 2 : 0;
+            const size_t start =
+                (size >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) ? 2 : 0;
             FUZZ_CHECK(pos >= start && pos < size, "position %zu outside the digits", pos);
-            FUZZ_CHECK(!std::isxdigit(static_cast<unsigned char>(text[pos])), "position %zu is a digit", pos);
+            FUZZ_CHECK(!std::isxdigit(static_cast<unsigned char>(text[pos])),
+                       "position %zu is a digit", pos);
             for (size_t i = start; i < pos; ++i)
                 FUZZ_CHECK(std::isxdigit(static_cast<unsigned char>(text[i])),
                            "position %zu is not the first bad character (%zu is)", pos, i);
         }
         else
-            FUZZ_CHECK(error.rfind("odd number of hex digits", 0) == 0, "unknown error '%s'", error.c_str());
+            FUZZ_CHECK(error.rfind("odd number of hex digits", 0) == 0, "unknown error '%s'",
+                       error.c_str());
     }
     else
     {
@@ -52,8 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         FUZZ_CHECK(*decoded == *decoded_quiet, "results differ");
         const bool prefixed = size >= 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
         const std::string_view digits = text.substr(prefixed ? 2 : 0);
-        FUZZ_CHECK(decoded->size() * 2 == digits.size(), "%zu bytes from %zu digits", decoded->size(),
-                   digits.size());
+        FUZZ_CHECK(decoded->size() * 2 == digits.size(), "%zu bytes from %zu digits",
+                   decoded->size(), digits.size());
         const std::string hex = scout::to_hex(*decoded);
         std::string lower(digits);
         for (auto& c : lower)

@@ -101,8 +101,8 @@ Outcome run(scout::LoadedScript& script, const char* which)
     return o;
 }
 
-std::unique_ptr<scout::LoadedScript> load(scout::Engine& engine, const Bytes& wasm, const char* which,
-                                          std::string* load_error)
+std::unique_ptr<scout::LoadedScript> load(scout::Engine& engine, const Bytes& wasm,
+                                          const char* which, std::string* load_error)
 {
     try
     {
@@ -148,7 +148,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     // Inputs on which Binaryen's parser or validator ends the process
     // (binaryen_probe.hpp): counted, saved, kept out of the corpus (-1).
     std::string binaryen_message;
-    if (scout_fuzz::probe_binaryen(wasm, &binaryen_message) == scout_fuzz::ProbeResult::binaryen_exit)
+    if (scout_fuzz::probe_binaryen(wasm, &binaryen_message) ==
+        scout_fuzz::ProbeResult::binaryen_exit)
         return -1;
     const scout_fuzz::FatalGuard fatal_guard;
 
@@ -171,7 +172,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     const auto script = load(*engine, wasm, "load", &load_error);
     if (!script)
         return 0;
-    FUZZ_CHECK(facts.error.empty(), "load accepts a module inspect rejects: %s", facts.error.c_str());
+    FUZZ_CHECK(facts.error.empty(), "load accepts a module inspect rejects: %s",
+               facts.error.c_str());
 
     // The metered copy: a module that loads must meter, and load again.
     Bytes metered;
@@ -192,16 +194,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 
     const Outcome m = run(*metered_script, "metered");
     FUZZ_CHECK(m.ctx.gas_used <= gas_limit || m.trap == TrapKind::out_of_gas,
-               "gas %llu over the limit without a trap", static_cast<unsigned long long>(m.ctx.gas_used));
+               "gas %llu over the limit without a trap",
+               static_cast<unsigned long long>(m.ctx.gas_used));
     if (m.trap == TrapKind::out_of_gas || m.trap == TrapKind::resource)
         return 0;
 
     // It ended by itself: the plain module ends the same way.
     const Outcome p = run(*script, "plain");
     FUZZ_CHECK(p.trap == m.trap && p.trap_message == m.trap_message,
-               "trap differs: plain %s '%s', metered %s '%s'", kind_name(p.trap), p.trap_message.c_str(),
-               kind_name(m.trap), m.trap_message.c_str());
-    FUZZ_CHECK(p.ctx.post_state == m.ctx.post_state && p.ctx.post_state_saved == m.ctx.post_state_saved,
+               "trap differs: plain %s '%s', metered %s '%s'", kind_name(p.trap),
+               p.trap_message.c_str(), kind_name(m.trap), m.trap_message.c_str());
+    FUZZ_CHECK(p.ctx.post_state == m.ctx.post_state &&
+                   p.ctx.post_state_saved == m.ctx.post_state_saved,
                "post-state differs: plain %s, metered %s", scout::to_hex(p.ctx.post_state).c_str(),
                scout::to_hex(m.ctx.post_state).c_str());
     FUZZ_CHECK(p.ctx.deposits == m.ctx.deposits, "deposits differ: plain %zu, metered %zu",
@@ -209,7 +213,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     FUZZ_CHECK(p.ctx.ticks_used == m.ctx.ticks_used, "ticks differ: plain %llu, metered %llu",
                static_cast<unsigned long long>(p.ctx.ticks_used),
                static_cast<unsigned long long>(m.ctx.ticks_used));
-    FUZZ_CHECK(p.ctx.debug_output == m.ctx.debug_output && p.ctx.debug_dropped == m.ctx.debug_dropped,
+    FUZZ_CHECK(p.ctx.debug_output == m.ctx.debug_output &&
+                   p.ctx.debug_dropped == m.ctx.debug_dropped,
                "debug output differs: plain %zu lines, metered %zu", p.ctx.debug_output.size(),
                m.ctx.debug_output.size());
     return 0;

@@ -15,8 +15,8 @@
 #include "wasm_types.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -43,12 +43,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
                    v.post_states.size(), v.scripts.size());
         for (const auto& b : v.blocks)
         {
-            FUZZ_CHECK(b.env < v.scripts.size(), "block env %u of %zu scripts", b.env, v.scripts.size());
+            FUZZ_CHECK(b.env < v.scripts.size(), "block env %u of %zu scripts", b.env,
+                       v.scripts.size());
             FUZZ_CHECK(b.line <= lines, "block line %zu of %zu", b.line, lines);
         }
         for (const auto& s : v.scripts)
-            FUZZ_CHECK(!s.declared.empty() && s.line <= lines, "script '%s' line %zu", s.declared.c_str(),
-                       s.line);
+            FUZZ_CHECK(!s.declared.empty() && s.line <= lines, "script '%s' line %zu",
+                       s.declared.c_str(), s.line);
     }
     catch (const scout::InputError& e)
     {
@@ -66,7 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
         // Finding F3 (docs/fuzzing.md), fixed: text echoed from the vector
         // (scalars, keys, paths, yaml-cpp's own messages) is made printable.
         // regressions/fuzz_vector_loader/f3-* hold the inputs that found it.
-        FUZZ_CHECK(!control, "control character in the error message: %s", scout::printable(what).c_str());
+        FUZZ_CHECK(!control, "control character in the error message: %s",
+                   scout::printable(what).c_str());
         FUZZ_CHECK(!e.located().empty(), "no located message");
     }
     catch (const std::exception& e)

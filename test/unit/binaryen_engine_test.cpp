@@ -11,11 +11,11 @@
 #include <string>
 
 using namespace scout;
-using scout_test::wat;
 using scout_test::contains;
-using scout_test::script;
-using scout_test::copy_eth2_style;
 using scout_test::copy_env_style;
+using scout_test::copy_eth2_style;
+using scout_test::script;
+using scout_test::wat;
 
 namespace {
 
@@ -43,7 +43,6 @@ protected:
         ADD_FAILURE() << "no LoadError";
         return {};
     }
-
 };
 
 }  // namespace
@@ -133,7 +132,8 @@ TEST_F(BinaryenEngine, InitialMemoryAtTheLimitLoads)
     EngineLimits limits;
     limits.max_memory_pages = 2;
     auto engine = make_binaryen_engine(limits);
-    EXPECT_NO_THROW(engine->load(wat(R"((module (memory (export "memory") 2) (func (export "main"))))")));
+    EXPECT_NO_THROW(
+        engine->load(wat(R"((module (memory (export "memory") 2) (func (export "main"))))")));
 }
 
 TEST_F(BinaryenEngine, DataSegmentBeyondInitialMemoryIsRejectedAtLoad)
@@ -246,11 +246,11 @@ Bytes deeply_nested_module(size_t depth)
 
     Bytes m{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00};
     auto add = [&](const Bytes& s) { m.insert(m.end(), s.begin(), s.end()); };
-    add(section(1, {0x01, 0x60, 0x00, 0x00}));  // type 0: () -> ()
-    add(section(3, {0x01, 0x00}));              // func 0: type 0
-    add(section(5, {0x01, 0x00, 0x01}));        // memory: min 1
-    add(section(7, {0x02, 0x04, 'm', 'a', 'i', 'n', 0x00, 0x00,                 // main: func 0
-                    0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00}));           // memory: mem 0
+    add(section(1, {0x01, 0x60, 0x00, 0x00}));                          // type 0: () -> ()
+    add(section(3, {0x01, 0x00}));                                      // func 0: type 0
+    add(section(5, {0x01, 0x00, 0x01}));                                // memory: min 1
+    add(section(7, {0x02, 0x04, 'm', 'a', 'i', 'n', 0x00, 0x00,         // main: func 0
+                    0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00}));  // memory: mem 0
     add(section(10, code));
     return m;
 }
@@ -287,11 +287,9 @@ TEST_F(BinaryenEngine, DeeplyNestedExpressionDoesNotCrashTheHarness)
                 s->run(ctx);
             }
             catch (const LoadError&)
-            {
-            }
+            {}
             catch (const Trap&)
-            {
-            }
+            {}
             std::exit(0);
         },
         ::testing::ExitedWithCode(0), "");

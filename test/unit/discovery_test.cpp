@@ -41,10 +41,12 @@ TEST(ShardVectors, ShardsPartitionTheFiles)
 
 TEST(FilterVectors, SubstringAndGlob)
 {
-    const std::vector<fs::path> files = {"a/deposits.yaml", "a/helloworld.yaml", "b/failing/wrong_root.yaml"};
+    const std::vector<fs::path> files = {"a/deposits.yaml", "a/helloworld.yaml",
+                                         "b/failing/wrong_root.yaml"};
     EXPECT_EQ(filter_vectors(files, "deposit"), std::vector<fs::path>{"a/deposits.yaml"});
     EXPECT_EQ(filter_vectors(files, "hello*.yaml"), std::vector<fs::path>{"a/helloworld.yaml"});
-    EXPECT_EQ(filter_vectors(files, "*/failing/*"), std::vector<fs::path>{"b/failing/wrong_root.yaml"});
+    EXPECT_EQ(filter_vectors(files, "*/failing/*"),
+              std::vector<fs::path>{"b/failing/wrong_root.yaml"});
     EXPECT_TRUE(filter_vectors(files, "nothing").empty());
 }
 

@@ -3,9 +3,9 @@
 // field chosen by BlockContext::field. OpenSSL's BIGNUM is the oracle (an implementation that
 // shares nothing with src/uint_arith.hpp); the moduli are spelled out here again.
 
-#include "test_support.hpp"
 #include "eei.hpp"
 #include "field.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 #include <openssl/bn.h>

@@ -1,6 +1,6 @@
-#include "test_support.hpp"
 #include "eei.hpp"
 #include "errors.hpp"
+#include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -26,7 +26,9 @@ const HostFunction& host(const char* module, const char* name)
 class Eei : public ::testing::Test
 {
 protected:
-    Eei() : memory(256, 0), view(memory.data(), memory.size())
+    Eei()
+      : memory(256, 0)
+      , view(memory.data(), memory.size())
     {
         for (size_t i = 0; i < ctx.pre_state.size(); ++i)
             ctx.pre_state[i] = static_cast<uint8_t>(0xa0 + i);
@@ -669,7 +671,8 @@ ExportDesc memory_export()
 TEST(CheckScriptExports, MainAndMemoryAccepted)
 {
     ModuleInterface m;
-    m.exports = {memory_export(), ExportDesc{"other", ExternKind::function, {{I32}, {}}}, main_export()};
+    m.exports = {memory_export(), ExportDesc{"other", ExternKind::function, {{I32}, {}}},
+                 main_export()};
     EXPECT_NO_THROW(check_script_exports(m));
 }
 

@@ -25,7 +25,8 @@ using scout_test::wat;
 
 namespace {
 
-class EngineConformance : public ::testing::TestWithParam<std::string>, protected scout_test::BlockRunner
+class EngineConformance : public ::testing::TestWithParam<std::string>,
+                          protected scout_test::BlockRunner
 {
 protected:
     /// The wasm2c engine compiles into a private cache for this suite.
@@ -41,7 +42,10 @@ protected:
         ::unsetenv("SCOUT_CACHE_DIR");
     }
 
-    std::unique_ptr<Engine> engine(EngineLimits limits = {}) { return make_engine(GetParam(), limits); }
+    std::unique_ptr<Engine> engine(EngineLimits limits = {})
+    {
+        return make_engine(GetParam(), limits);
+    }
 
     std::unique_ptr<LoadedScript> load(const std::string& wat_text, EngineLimits limits = {})
     {

@@ -9,11 +9,11 @@
 #include <vector>
 
 using namespace scout;
+using scout_test::contains;
 using scout_test::hex_of;
 using scout_test::sha256;
 using scout_test::TempDir;
 using scout_test::wat;
-using scout_test::contains;
 using scout_test::write_file;
 namespace fs = std::filesystem;
 
@@ -153,10 +153,16 @@ std::string deposit_hex(uint64_t amount)
 
 std::string deposit_receipt_yaml(uint64_t amount)
 {
-    return "  - pubkey: 0x" + std::string(96, '1') + "\n"
-           "    withdrawal_credentials: 0x" + std::string(64, '2') + "\n"
-           "    amount: " + std::to_string(amount) + "\n"
-           "    signature: 0x" + std::string(192, '3') + "\n";
+    return "  - pubkey: 0x" + std::string(96, '1') +
+           "\n"
+           "    withdrawal_credentials: 0x" +
+           std::string(64, '2') +
+           "\n"
+           "    amount: " +
+           std::to_string(amount) +
+           "\n"
+           "    signature: 0x" +
+           std::string(192, '3') + "\n";
 }
 
 class Runner : public ::testing::Test
@@ -272,8 +278,8 @@ TEST_F(Runner, EnvWithoutBlocksKeepsItsPreState)
 TEST_F(Runner, DepositsMatching)
 {
     script("deposit.wasm", deposit_wat);
-    const auto r = run(vector_yaml({"deposit.wasm"}, {a}, {{0, "0x" + deposit_hex(32000000000)}}, {a},
-                                   "deposit_receipts:\n" + deposit_receipt_yaml(32000000000)));
+    const auto r = run(vector_yaml({"deposit.wasm"}, {a}, {{0, "0x" + deposit_hex(32000000000)}},
+                                   {a}, "deposit_receipts:\n" + deposit_receipt_yaml(32000000000)));
     EXPECT_EQ(r.status, FileStatus::passed) << r.error;
     EXPECT_TRUE(r.deposits_match);
     ASSERT_EQ(r.actual_deposits.size(), 1u);
@@ -316,7 +322,8 @@ TEST_F(Runner, AbsentDepositReceiptsMeansNoneExpected)
 TEST_F(Runner, TrapStopsTheFile)
 {
     script("t.wasm", trap_on_empty_wat);
-    const auto r = run(vector_yaml({"t.wasm"}, {a}, {{0, "0x01"}, {0, ""}, {0, "0x01"}}, {plus(a, 2)}));
+    const auto r =
+        run(vector_yaml({"t.wasm"}, {a}, {{0, "0x01"}, {0, ""}, {0, "0x01"}}, {plus(a, 2)}));
     EXPECT_EQ(r.status, FileStatus::failed);
     EXPECT_EQ(r.blocks_total, 3u);
     ASSERT_EQ(r.blocks.size(), 2u);  // block 2 never ran

@@ -60,7 +60,11 @@ private:
 class ScopedChdir
 {
 public:
-    explicit ScopedChdir(const fs::path& to) : previous_(fs::current_path()) { fs::current_path(to); }
+    explicit ScopedChdir(const fs::path& to)
+      : previous_(fs::current_path())
+    {
+        fs::current_path(to);
+    }
     ~ScopedChdir()
     {
         std::error_code ec;
@@ -123,8 +127,7 @@ inline scout::Bytes32 sha256(const std::string& text)
 
 /// Lower-case hex of bytes, written here so the tests do not depend on the
 /// harness's own encoder for expected values.
-template <typename Container>
-std::string hex_of(const Container& bytes)
+template <typename Container> std::string hex_of(const Container& bytes)
 {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;

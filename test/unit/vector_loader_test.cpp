@@ -45,27 +45,37 @@ std::string with_line(const std::string& text, size_t n, const std::string& repl
 /// refer to.
 std::string base_vector()
 {
-    return "beacon_state:\n"                          // 1
-           "  execution_scripts:\n"                   // 2
-           "    - a.wasm\n"                           // 3
-           "shard_pre_state:\n"                       // 4
-           "  exec_env_states:\n"                     // 5
-           "    - " + root_hex("pre") + "\n"          // 6
-           "shard_blocks:\n"                          // 7
-           "  - env: 0\n"                             // 8
-           "    data: 0x01\n"                         // 9
-           "shard_post_state:\n"                      // 10
-           "  exec_env_states:\n"                     // 11
-           "    - " + root_hex("post") + "\n";        // 12
+    return "beacon_state:\n"         // 1
+           "  execution_scripts:\n"  // 2
+           "    - a.wasm\n"          // 3
+           "shard_pre_state:\n"      // 4
+           "  exec_env_states:\n"    // 5
+           "    - " +
+           root_hex("pre") +
+           "\n"                    // 6
+           "shard_blocks:\n"       // 7
+           "  - env: 0\n"          // 8
+           "    data: 0x01\n"      // 9
+           "shard_post_state:\n"   // 10
+           "  exec_env_states:\n"  // 11
+           "    - " +
+           root_hex("post") + "\n";  // 12
 }
 
 std::string deposit_yaml(const std::string& pubkey, const std::string& amount)
 {
     return "deposit_receipts:\n"
-           "  - pubkey: " + pubkey + "\n"
-           "    withdrawal_credentials: 0x" + std::string(64, '2') + "\n"
-           "    amount: " + amount + "\n"
-           "    signature: 0x" + std::string(192, '3') + "\n";
+           "  - pubkey: " +
+           pubkey +
+           "\n"
+           "    withdrawal_credentials: 0x" +
+           std::string(64, '2') +
+           "\n"
+           "    amount: " +
+           amount +
+           "\n"
+           "    signature: 0x" +
+           std::string(192, '3') + "\n";
 }
 
 class VectorLoader : public ::testing::Test
@@ -102,7 +112,8 @@ protected:
         const auto e = error_of(yaml);
         EXPECT_EQ(e.file(), file().string());
         EXPECT_EQ(e.line(), line) << e.what();
-        EXPECT_TRUE(contains(e.what(), phrase)) << "message: " << e.what() << "\nwanted: " << phrase;
+        EXPECT_TRUE(contains(e.what(), phrase))
+            << "message: " << e.what() << "\nwanted: " << phrase;
     }
 
     TempDir dir;
@@ -129,26 +140,32 @@ TEST_F(VectorLoader, BaseVectorParses)
 TEST_F(VectorLoader, FullVectorParsesEveryField)
 {
     const std::string pubkey = "0x" + std::string(96, '1');
-    const std::string yaml =
-        "beacon_state:\n"                                   // 1
-        "  execution_scripts:\n"                            // 2
-        "    - a.wasm\n"                                    // 3
-        "    - b.wasm\n"                                    // 4
-        "shard_pre_state:\n"                                // 5
-        "  exec_env_states:\n"                              // 6
-        "    - \"" + root_hex("pre0") + "\"\n"              // 7
-        "    - " + root_hex("pre1") + "\n"                  // 8
-        "shard_blocks:\n"                                   // 9
-        "  - env: 1\n"                                      // 10
-        "    data: \"0x0102ff\"\n"                          // 11
-        "  - env: 0\n"                                      // 12
-        "    data: \"\"\n"                                  // 13
-        "  - {env: 1, data: 0XAB}\n"                        // 14
-        "shard_post_state:\n"                               // 15
-        "  exec_env_states:\n"                              // 16
-        "    - " + root_hex("post0") + "\n"                 // 17
-        "    - " + root_hex("post1") + "\n"                 // 18
-        + deposit_yaml(pubkey, "32000000000");              // 19..23
+    const std::string yaml = "beacon_state:\n"         // 1
+                             "  execution_scripts:\n"  // 2
+                             "    - a.wasm\n"          // 3
+                             "    - b.wasm\n"          // 4
+                             "shard_pre_state:\n"      // 5
+                             "  exec_env_states:\n"    // 6
+                             "    - \"" +
+                             root_hex("pre0") +
+                             "\"\n"  // 7
+                             "    - " +
+                             root_hex("pre1") +
+                             "\n"                          // 8
+                             "shard_blocks:\n"             // 9
+                             "  - env: 1\n"                // 10
+                             "    data: \"0x0102ff\"\n"    // 11
+                             "  - env: 0\n"                // 12
+                             "    data: \"\"\n"            // 13
+                             "  - {env: 1, data: 0XAB}\n"  // 14
+                             "shard_post_state:\n"         // 15
+                             "  exec_env_states:\n"        // 16
+                             "    - " +
+                             root_hex("post0") +
+                             "\n"  // 17
+                             "    - " +
+                             root_hex("post1") + "\n"                // 18
+                             + deposit_yaml(pubkey, "32000000000");  // 19..23
     const auto v = parse(yaml);
 
     ASSERT_EQ(v.scripts.size(), 2u);
@@ -194,8 +211,8 @@ TEST_F(VectorLoader, FullVectorParsesEveryField)
 
 TEST_F(VectorLoader, DepositAmountAcceptsU64Max)
 {
-    const auto v = parse(base_vector() + deposit_yaml("0x" + std::string(96, '1'),
-                                                      "18446744073709551615"));
+    const auto v =
+        parse(base_vector() + deposit_yaml("0x" + std::string(96, '1'), "18446744073709551615"));
     ASSERT_EQ(v.deposits.size(), 1u);
     EXPECT_EQ(v.deposits[0].amount, 18446744073709551615u);
 }
@@ -217,10 +234,10 @@ TEST_F(VectorLoader, DepositReceiptsEmptyListIsDeclared)
 TEST_F(VectorLoader, LibrariesParsed)
 {
     const auto yaml = with_line(base_vector(), 3,
-                                "    - a.wasm\n"         // 3
-                                "  libraries:\n"         // 4
-                                "    - name: mylib\n"    // 5
-                                "      file: lib.wasm"); // 6
+                                "    - a.wasm\n"          // 3
+                                "  libraries:\n"          // 4
+                                "    - name: mylib\n"     // 5
+                                "      file: lib.wasm");  // 6
     const auto v = parse(yaml);
     ASSERT_EQ(v.libraries.size(), 1u);
     EXPECT_EQ(v.libraries[0].name, "mylib");
@@ -480,15 +497,19 @@ TEST_F(VectorLoader, EnvOutOfRange)
 TEST_F(VectorLoader, PreStateCountMismatch)
 {
     const auto yaml = with_line(base_vector(), 6,
-                                "    - " + root_hex("x") + "\n"  // 6
-                                "    - " + root_hex("y"));       // 7
-    expect_error(yaml, 6, "shard_pre_state.exec_env_states has 2 roots but there is 1 execution script");
+                                "    - " + root_hex("x") +
+                                    "\n"  // 6
+                                    "    - " +
+                                    root_hex("y"));  // 7
+    expect_error(yaml, 6,
+                 "shard_pre_state.exec_env_states has 2 roots but there is 1 execution script");
 }
 
 TEST_F(VectorLoader, PostStateCountMismatch)
 {
     const auto yaml = with_line(with_line(base_vector(), 11, "  exec_env_states: []"), 12, "");
-    expect_error(yaml, 11, "shard_post_state.exec_env_states has 0 roots but there is 1 execution script");
+    expect_error(yaml, 11,
+                 "shard_post_state.exec_env_states has 0 roots but there is 1 execution script");
 }
 
 TEST_F(VectorLoader, DepositPubkeyWrongLength)

@@ -1,5 +1,5 @@
-#include "vector_update.hpp"
 #include "hex.hpp"
+#include "vector_update.hpp"
 
 #include <gtest/gtest.h>
 
@@ -23,16 +23,20 @@ FileResult mismatch(uint32_t env, uint8_t expected, uint8_t actual)
     return r;
 }
 
-const std::string text =
-    "# keep me\n"
-    "beacon_state:\n  execution_scripts: [a.wasm, b.wasm]\n"
-    "shard_pre_state:\n  exec_env_states:\n    - \"" + std::string(64, '1') + "\"\n    - '" +
-    std::string(64, '2') + "'\n"
-    "shard_blocks: []\n"
-    "shard_post_state:\n  exec_env_states:\n"
-    "    - \"0x" + std::string(64, 'a') + "\"  # env 0\n"
-    "    - " + std::string(64, 'b') + "\n"
-    "other: 1\n";
+const std::string text = "# keep me\n"
+                         "beacon_state:\n  execution_scripts: [a.wasm, b.wasm]\n"
+                         "shard_pre_state:\n  exec_env_states:\n    - \"" +
+                         std::string(64, '1') + "\"\n    - '" + std::string(64, '2') +
+                         "'\n"
+                         "shard_blocks: []\n"
+                         "shard_post_state:\n  exec_env_states:\n"
+                         "    - \"0x" +
+                         std::string(64, 'a') +
+                         "\"  # env 0\n"
+                         "    - " +
+                         std::string(64, 'b') +
+                         "\n"
+                         "other: 1\n";
 
 }  // namespace
 
@@ -42,7 +46,8 @@ TEST(UpdatedVectorText, ReplacesOnlyTheMismatchedRootKeepingQuotesAndPrefix)
     auto r = mismatch(0, 0xaa, 0xcd);
     const auto out = updated_vector_text(text, r, changes);
     std::string expected = text;
-    expected.replace(expected.find(std::string(64, 'a')), 64, std::string(64, 'c').replace(1, 1, "d"));
+    expected.replace(expected.find(std::string(64, 'a')), 64,
+                     std::string(64, 'c').replace(1, 1, "d"));
     // 0xcd repeated: "cdcd..."
     std::string cd;
     for (int i = 0; i < 32; ++i)
@@ -64,16 +69,19 @@ TEST(UpdatedVectorText, PlainScalarAndAppendedDeposits)
     r.actual_deposits = {d};
     const auto out = updated_vector_text(text, r, changes);
     EXPECT_NE(out.find("    - " + to_hex(root_of(0x01)) + "\n"), std::string::npos);
-    EXPECT_EQ(out.rfind("deposit_receipts:\n  - pubkey: \""), text.size() + (out.size() - text.size()) -
-                                                                  (out.size() - out.rfind("deposit_receipts:")));
+    EXPECT_EQ(out.rfind("deposit_receipts:\n  - pubkey: \""),
+              text.size() + (out.size() - text.size()) -
+                  (out.size() - out.rfind("deposit_receipts:")));
     EXPECT_NE(out.find("    amount: 7\n"), std::string::npos);
-    EXPECT_EQ(out.substr(0, out.find("shard_post_state")), text.substr(0, text.find("shard_post_state")));
+    EXPECT_EQ(out.substr(0, out.find("shard_post_state")),
+              text.substr(0, text.find("shard_post_state")));
     EXPECT_EQ(changes.size(), 2u);
 }
 
 TEST(UpdatedVectorText, ReplacesAnExistingDepositSectionKeepingWhatFollows)
 {
-    const std::string with_deposits = text + "deposit_receipts:\n  - {pubkey: x}\n# trailing note\nlast: 2\n";
+    const std::string with_deposits =
+        text + "deposit_receipts:\n  - {pubkey: x}\n# trailing note\nlast: 2\n";
     FileResult r;
     r.file = "v.yaml";
     r.status = FileStatus::failed;

@@ -1,8 +1,8 @@
-#include "wabt_engine.hpp"
 #include "binaryen_engine.hpp"
 #include "engine.hpp"
 #include "errors.hpp"
 #include "trap.hpp"
+#include "wabt_engine.hpp"
 
 #include "engine_test_support.hpp"
 #include "test_support.hpp"
@@ -15,11 +15,11 @@
 #include <string>
 
 using namespace scout;
-using scout_test::wat;
 using scout_test::contains;
-using scout_test::script;
-using scout_test::copy_eth2_style;
 using scout_test::copy_env_style;
+using scout_test::copy_eth2_style;
+using scout_test::script;
+using scout_test::wat;
 
 namespace {
 
@@ -79,7 +79,6 @@ protected:
         ADD_FAILURE() << "no LoadError";
         return {};
     }
-
 };
 
 }  // namespace
@@ -341,7 +340,8 @@ TEST_F(WabtEngine, CallDepthLimitIsExactlyTheBinaryenEngines)
     {
         EngineLimits limits;
         limits.max_call_depth = limit;
-        for (int nested = static_cast<int>(limit) - 1; nested <= static_cast<int>(limit) + 1; ++nested)
+        for (int nested = static_cast<int>(limit) - 1; nested <= static_cast<int>(limit) + 1;
+             ++nested)
             for (const bool host : {false, true})
             {
                 if (nested < (host ? 2 : 1))
@@ -413,7 +413,8 @@ TEST_F(WabtEngine, InitialMemoryAtTheLimitLoads)
     EngineLimits limits;
     limits.max_memory_pages = 2;
     auto engine = make_wabt_engine(limits);
-    EXPECT_NO_THROW(engine->load(wat(R"((module (memory (export "memory") 2) (func (export "main"))))")));
+    EXPECT_NO_THROW(
+        engine->load(wat(R"((module (memory (export "memory") 2) (func (export "main"))))")));
 }
 
 TEST_F(WabtEngine, DataSegmentBeyondInitialMemoryIsRejectedAtLoad)
@@ -478,7 +479,8 @@ TEST_F(WabtEngine, HostTrapIsRecordedByTrace)
 TEST_F(WabtEngine, HostTrapDeepInsideWasmCalls)
 {
     // A host trap several wasm frames down comes out as the same Trap.
-    auto s = load(script("(call $a)", R"((func $a (call $b)) (func $b (call $save (i32.const 70000))))"));
+    auto s = load(
+        script("(call $a)", R"((func $a (call $b)) (func $b (call $save (i32.const 70000))))"));
     const auto t = trap_of(*s);
     EXPECT_EQ(t.kind(), TrapKind::host);
     EXPECT_TRUE(contains(t.what(), "eth2.savePostStateRoot")) << t.what();
@@ -711,8 +713,8 @@ TEST_F(WabtEngine, LibraryCallDepthIsCountedAsInTheBinaryenEngine)
         int script, k;
         bool traps;
     };
-    for (const Case c : {Case{0, 4, false}, Case{0, 5, true}, Case{2, 4, false},
-                         Case{2, 5, true}, Case{3, 0, true}})
+    for (const Case c : {Case{0, 4, false}, Case{0, 5, true}, Case{2, 4, false}, Case{2, 5, true},
+                         Case{3, 0, true}})
         for (auto* make : {&make_wabt_engine, &make_binaryen_engine})
         {
             auto s = make(limits)->load(wat(text(c.script, c.k)), {lib});
@@ -827,10 +829,10 @@ Bytes module_with_main(const Bytes& body)
 
     Bytes m{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00};
     auto add = [&](const Bytes& s) { m.insert(m.end(), s.begin(), s.end()); };
-    add(section(1, {0x01, 0x60, 0x00, 0x00}));  // type 0: () -> ()
-    add(section(3, {0x01, 0x00}));              // func 0: type 0
-    add(section(5, {0x01, 0x00, 0x01}));        // memory: min 1
-    add(section(7, {0x02, 0x04, 'm', 'a', 'i', 'n', 0x00, 0x00,        // main: func 0
+    add(section(1, {0x01, 0x60, 0x00, 0x00}));                          // type 0: () -> ()
+    add(section(3, {0x01, 0x00}));                                      // func 0: type 0
+    add(section(5, {0x01, 0x00, 0x01}));                                // memory: min 1
+    add(section(7, {0x02, 0x04, 'm', 'a', 'i', 'n', 0x00, 0x00,         // main: func 0
                     0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00}));  // memory: mem 0
     add(section(10, code));
     return m;
@@ -889,11 +891,9 @@ TEST_F(WabtEngine, DeeplyNestedCodeDoesNotCrashTheHarness)
                     ++ran;
                 }
                 catch (const LoadError&)
-                {
-                }
+                {}
                 catch (const Trap&)
-                {
-                }
+                {}
             }
             std::exit(ran == 2 ? 0 : 1);
         },
@@ -907,9 +907,10 @@ TEST_F(WabtEngine, RecursionAtTheLargestCallDepthOnASmallStack)
     std::string locals;
     for (int i = 0; i < 200; ++i)
         locals += " (local i64)";
-    auto s = load(script("(call $r (i32.const 248))",
-                         "(func $r (param i32)" + locals +
-                             " (if (local.get 0) (then (call $r (i32.sub (local.get 0) (i32.const 1))))))"));
+    auto s = load(
+        script("(call $r (i32.const 248))",
+               "(func $r (param i32)" + locals +
+                   " (if (local.get 0) (then (call $r (i32.sub (local.get 0) (i32.const 1))))))"));
     bool ok = false;
     std::string error;
     pthread_attr_t attr;

@@ -18,11 +18,11 @@
 #include <thread>
 
 using namespace scout;
-using scout_test::wat;
 using scout_test::contains;
-using scout_test::script;
-using scout_test::copy_eth2_style;
 using scout_test::copy_env_style;
+using scout_test::copy_eth2_style;
+using scout_test::script;
+using scout_test::wat;
 
 namespace {
 
@@ -106,7 +106,8 @@ uint32_t le32(const Bytes32& root, size_t at)
 std::string recursion(uint32_t depth)
 {
     return script(R"(
-    (call $r (i32.const )" + std::to_string(depth) + R"())
+    (call $r (i32.const )" +
+                      std::to_string(depth) + R"())
     (call $save (i32.const 0)))",
                   R"((func $r (param $n i32)
     (if (i32.gt_u (local.get $n) (i32.const 1))
@@ -126,7 +127,6 @@ TEST(MakeEngine, Wasm2cByName)
     EXPECT_NE(std::find(names.begin(), names.end(), "wasm2c"), names.end());
     EXPECT_EQ(names.front(), "binaryen");  // the reference stays first
 }
-
 
 // ------------------------------------------------------------ running
 
@@ -325,8 +325,8 @@ TEST_F(Wasm2cEngine, CallIndirectTraps)
   (func $takes_i32 (param i32)))";
     for (const char* index : {"0", "1", "2"})  // signature mismatch, null, out of the table
     {
-        auto s = load(script(std::string("(call_indirect (type $void) (i32.const ") + index + "))",
-                             table));
+        auto s = load(
+            script(std::string("(call_indirect (type $void) (i32.const ") + index + "))", table));
         const auto t = trap_of(*s);
         EXPECT_EQ(t.kind(), TrapKind::wasm) << index;
         EXPECT_TRUE(contains(t.what(), "call_indirect")) << t.what();
@@ -510,7 +510,8 @@ TEST_F(Wasm2cEngine, LoadErrorsReadAsTheReferenceEngines)
   (memory (export "memory") 1)
   (func (export "main"))))")),
                          "wrong signature"));
-    EXPECT_TRUE(contains(same_load_error(wat(R"((module (memory (export "memory") 1)))")), "'main'"));
+    EXPECT_TRUE(
+        contains(same_load_error(wat(R"((module (memory (export "memory") 1)))")), "'main'"));
     EXPECT_TRUE(contains(same_load_error(wat(R"((module (memory 1) (func (export "main"))))")),
                          "'memory'"));
     EXPECT_TRUE(contains(
@@ -524,8 +525,9 @@ TEST_F(Wasm2cEngine, CacheMissThenHitThenInvalidation)
 {
     const auto before = cached_objects();
     const auto stats0 = wasm2c_stats();
-    const std::string text = script("(i32.store8 (i32.const 0) (i32.const 11)) (call $save (i32.const 0))",
-                                    "(global $cache_test i32 (i32.const 1))");
+    const std::string text =
+        script("(i32.store8 (i32.const 0) (i32.const 11)) (call $save (i32.const 0))",
+               "(global $cache_test i32 (i32.const 1))");
 
     // Miss: translated, compiled, one object more in the cache folder.
     auto first = load(text);
@@ -544,8 +546,9 @@ TEST_F(Wasm2cEngine, CacheMissThenHitThenInvalidation)
     EXPECT_EQ(run(*second).post_state[0], 11);
 
     // A changed module is a new key: compiled again, the old object stays.
-    auto changed = load(script("(i32.store8 (i32.const 0) (i32.const 12)) (call $save (i32.const 0))",
-                               "(global $cache_test i32 (i32.const 1))"));
+    auto changed =
+        load(script("(i32.store8 (i32.const 0) (i32.const 12)) (call $save (i32.const 0))",
+                    "(global $cache_test i32 (i32.const 1))"));
     EXPECT_EQ(wasm2c_stats().compiled, stats2.compiled + 1);
     EXPECT_EQ(cached_objects().size(), after_first.size() + 1);
     EXPECT_EQ(run(*changed).post_state[0], 12);
@@ -569,8 +572,9 @@ TEST_F(Wasm2cEngine, CacheFolderFollowsScoutCacheDir)
 
 TEST_F(Wasm2cEngine, DamagedCacheEntryIsRebuilt)
 {
-    const std::string text = script("(i32.store8 (i32.const 0) (i32.const 21)) (call $save (i32.const 0))",
-                                    "(global $damaged_test i32 (i32.const 2))");
+    const std::string text =
+        script("(i32.store8 (i32.const 0) (i32.const 21)) (call $save (i32.const 0))",
+               "(global $damaged_test i32 (i32.const 2))");
     const auto before = cached_objects();
     {
         auto s = load(text);
@@ -710,7 +714,8 @@ TEST_F(Wasm2cEngine, LibraryLoadErrorsReadAsTheReferenceEngines)
   (func (export "main"))))"),
                                      {}, libs);
     EXPECT_TRUE(contains(msg, "no export 'cube'")) << msg;
-    const std::vector<LibraryCode> bad = {{"lib", wat(R"((module (import "eth2" "nope" (func))))")}};
+    const std::vector<LibraryCode> bad = {
+        {"lib", wat(R"((module (import "eth2" "nope" (func))))")}};
     const auto bad_msg = same_load_error(wat(copy_eth2_style), {}, bad);
     EXPECT_TRUE(contains(bad_msg, "library 'lib'")) << bad_msg;
 }
