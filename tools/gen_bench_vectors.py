@@ -218,24 +218,12 @@ def main():
 
     if not args.check and not args.no_build:
         build_scripts()
+    files = [(os.path.join(BENCH, name + ".yaml"), render(name, script, model, blocks(), comment))
+             for name, script, model, blocks, comment in VECTORS]
+    files += [(os.path.join(BENCH, v.path), v.render().replace(gv.HEADER, BUNDLED_HEADER, 1))
+              for v in bundled_script_vectors()]
     stale = []
-    for name, script, model, blocks, comment in VECTORS:
-        text = render(name, script, model, blocks(), comment)
-        path = os.path.join(BENCH, name + ".yaml")
-        if args.check:
-            try:
-                with open(path) as f:
-                    if f.read() != text:
-                        stale.append(path)
-            except OSError:
-                stale.append(path)
-            continue
-        with open(path, "w") as f:
-            f.write(text)
-        print(f"wrote {os.path.relpath(path, ROOT)}")
-    for v in bundled_script_vectors():
-        path = os.path.join(BENCH, v.path)
-        text = v.render().replace(gv.HEADER, BUNDLED_HEADER, 1)
+    for path, text in files:
         if args.check:
             try:
                 with open(path) as f:
@@ -255,7 +243,7 @@ def main():
             for p in stale:
                 print(f"stale: {os.path.relpath(p, ROOT)}", file=sys.stderr)
             return 1
-        print(f"{len(VECTORS) + len(bundled_script_vectors())} bench vectors up to date")
+        print(f"{len(files)} bench vectors up to date")
     return 0
 
 

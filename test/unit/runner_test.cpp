@@ -22,14 +22,7 @@ namespace {
 // Scripts used by the vectors below.
 
 /// post = pre.
-const char* copy_wat = R"((module
-  (import "eth2" "loadPreStateRoot" (func $load (param i32)))
-  (import "eth2" "savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (call $load (i32.const 0))
-    (call $save (i32.const 0))))
-)";
+const char* const copy_wat = scout_test::copy_eth2_style.c_str();
 
 /// post = pre with byte 0 incremented (mod 256).
 const char* inc_wat = R"((module
