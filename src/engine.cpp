@@ -7,32 +7,55 @@
 #include <wabt/config.h>
 
 namespace scout {
+namespace {
+
+/// Every engine, in the order `--engine all` runs them (the reference first).
+struct EngineEntry
+{
+    const char* name;
+    std::unique_ptr<Engine> (*make)(const EngineLimits&);
+    std::string (*describe)();
+};
+
+const EngineEntry engines[] = {
+    {"binaryen", make_binaryen_engine,
+     [] { return std::string("Binaryen ") + binaryen_version() + " interpreter"; }},
+    {"wasm2c", make_wasm2c_engine,
+     [] {
+         return std::string("wabt " WABT_VERSION_STRING " wasm2c, compiled with $SCOUT_CC or cc");
+     }},
+    {"wabt", make_wabt_engine,
+     [] { return std::string("wabt " WABT_VERSION_STRING " interpreter"); }},
+};
+
+const EngineEntry* find(std::string_view name)
+{
+    for (const auto& e : engines)
+        if (name == e.name)
+            return &e;
+    return nullptr;
+}
+
+}  // namespace
 
 std::vector<std::string> engine_names()
 {
-    return {"binaryen", "wasm2c", "wabt"};
+    std::vector<std::string> names;
+    for (const auto& e : engines)
+        names.emplace_back(e.name);
+    return names;
 }
 
 std::string engine_description(std::string_view name)
 {
-    if (name == "binaryen")
-        return std::string("Binaryen ") + binaryen_version() + " interpreter";
-    if (name == "wasm2c")
-        return "wabt " WABT_VERSION_STRING " wasm2c, compiled with $SCOUT_CC or cc";
-    if (name == "wabt")
-        return "wabt " WABT_VERSION_STRING " interpreter";
-    return std::string(name);
+    const auto* e = find(name);
+    return e ? e->describe() : std::string(name);
 }
 
 std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits)
 {
-    if (name == "binaryen")
-        return make_binaryen_engine(limits);
-    if (name == "wasm2c")
-        return make_wasm2c_engine(limits);
-    if (name == "wabt")
-        return make_wabt_engine(limits);
-    return nullptr;
+    const auto* e = find(name);
+    return e ? e->make(limits) : nullptr;
 }
 
 }  // namespace scout

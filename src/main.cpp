@@ -137,8 +137,6 @@ struct EngineOptions
             a.push_back("--deterministic");
         if (binaryen_opt != 0)
             a.insert(a.end(), {"--binaryen-opt", std::to_string(binaryen_opt)});
-        if (!cache_dir.empty())
-            a.insert(a.end(), {"--cache-dir", std::filesystem::absolute(cache_dir).string()});
         if (!gas_table.empty())
             a.insert(a.end(), {"--gas-table", std::filesystem::absolute(gas_table).string()});
         return a;

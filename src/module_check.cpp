@@ -100,12 +100,15 @@ const wabt::Features& wabt_script_features()
     return features;
 }
 
+wabt::ReadBinaryOptions wabt_read_options()
+{
+    return wabt::ReadBinaryOptions(wabt_script_features(), nullptr, false, true, false);
+}
+
 void check_binary(const Bytes& wasm)
 {
     ShapeReader reader;
-    // No debug names; custom sections skipped, not errors (as Binaryen).
-    const wabt::ReadBinaryOptions options(wabt_script_features(), nullptr, false, true, false);
-    if (wabt::Failed(wabt::ReadBinary(wasm.data(), wasm.size(), &reader, options)) ||
+    if (wabt::Failed(wabt::ReadBinary(wasm.data(), wasm.size(), &reader, wabt_read_options())) ||
         !reader.message.empty())
     {
         if (reader.over_limit)

@@ -14,7 +14,8 @@
 
 namespace wabt {
 struct Features;
-}
+struct ReadBinaryOptions;
+}  // namespace wabt
 
 namespace scout {
 
@@ -34,6 +35,10 @@ constexpr uint64_t max_table_entries = 1u << 20;
 /// globals, sign extension, non-trapping float-to-int, bulk memory,
 /// multi-value, SIMD (the Binaryen engine's set, binaryen_support.cpp).
 const wabt::Features& wabt_script_features();
+
+/// wabt's reader options for scripts: those features, no debug names, custom
+/// sections skipped rather than errors (as Binaryen does).
+wabt::ReadBinaryOptions wabt_read_options();
 
 /// Throws LoadError("invalid wasm binary: <reason> (at byte N)") when `wasm`
 /// is not a well-formed binary under those features, and LoadError("<what>

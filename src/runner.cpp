@@ -165,12 +165,6 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
         result.error = e.located();
         return result;
     }
-    catch (const LoadError& e)  // a library inspected outside the handlers above
-    {
-        result.status = FileStatus::error;
-        result.error = InputError(file.string(), 0, e.what()).located();
-        return result;
-    }
     catch (const std::bad_alloc&)  // a module whose declarations exhaust memory
     {
         result.status = FileStatus::error;

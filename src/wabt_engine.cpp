@@ -87,12 +87,6 @@ void limit_call_depth(wi::Thread& thread, uint32_t max_call_depth)
 
 // ------------------------------------------------------------ parsing
 
-wabt::ReadBinaryOptions read_options()
-{
-    // No debug names; custom sections are skipped, not errors (as Binaryen).
-    return wabt::ReadBinaryOptions(wabt_script_features(), nullptr, false, true, false);
-}
-
 std::string describe_error(const wabt::Errors& errors)
 {
     if (errors.empty())
@@ -232,8 +226,8 @@ struct ParsedModule
         // Binaryen engine tells them ("invalid wasm binary" / "wasm validation failed").
         check_binary(wasm);
         wabt::Errors errors;
-        if (wabt::Failed(wi::ReadBinaryInterp("<wasm>", wasm.data(), wasm.size(), read_options(),
-                                              &errors, &desc)))
+        if (wabt::Failed(wi::ReadBinaryInterp("<wasm>", wasm.data(), wasm.size(),
+                                              wabt_read_options(), &errors, &desc)))
             throw LoadError("wasm validation failed: " + describe_error(errors));
         check_segment_offsets(desc);
 
