@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Generate the Scout YAML test vectors in test-vectors/.
 
-Every expected post-state root and deposit receipt is computed here, in
+Every expected post-state root and deposit receipt is computed here (and in
+tools/gen_toolchain_vectors.py for test-vectors/toolchains/), in
 Python (hashlib, plain byte arithmetic, Python's integers for the bignum
 functions and a Keccak-256 written out below), from the documented semantics
 of the example scripts in scripts/ (see scripts/README.md) and of the EEI
@@ -840,6 +841,11 @@ def vectors():
                     "(lib_math.wasm) exports no 'cube'."])
     v.libraries = [("mathlib", "lib_math")]
     vs.append(v)
+
+    # ---- scripts built by AssemblyScript, rustc and clang + wasi-libc -----
+    # test-vectors/toolchains/: models and vectors in tools/gen_toolchain_vectors.py.
+    from gen_toolchain_vectors import toolchain_vectors
+    vs += toolchain_vectors(sys.modules[__name__])
     return vs
 
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // A reference runner for scout's YAML vectors on Node.js (V8), for timing
-// against scout's engines (docs/performance.md). No npm packages: a YAML subset
-// parser for the vector format and a JS EEI of the host functions the bench
-// scripts (and the simple example scripts) import.
+// against scout's engines (docs/performance.md) and for V8's verdict on the
+// vectors of scripts built by real toolchains (test/engines/toolchains.py). No
+// npm packages: a YAML subset parser for the vector format and a JS EEI of the
+// eth2, debug, bignum (add/sub/mul256) and hash host functions and of
+// AssemblyScript's env.abort and env.trace.
 //
-//   node tools/bench-node/run.mjs VECTOR.yaml...           run: PASS/FAIL, exit 0/1/2
+//   node tools/bench-node/run.mjs VECTOR.yaml...           run: PASS/FAIL/ERROR, exit 0/1/2
 //   node tools/bench-node/run.mjs --repeat N VECTOR.yaml   time: one warm-up run, then N
 //                                                          timed runs; min/median/max ms
 //   node tools/bench-node/run.mjs --json --repeat N ...    the same as JSON lines
@@ -13,6 +15,15 @@
 // compiles every module (new WebAssembly.Module); "execute" is, summed over the
 // blocks, a fresh instance (start function included) plus the call of main.
 // Node's own V8 flags go before the script: node --no-liftoff run.mjs ...
+//
+// What a run checks, as scout does (docs/vector-format.md): every block in order
+// on a fresh instance, main called as V8 calls an export from JS (with zeros for
+// any parameters, C's main(argc, argv) included; its results ignored); the
+// post-state roots; and, when the vector has deposit_receipts, the deposits
+// pushed, in order. A vector whose scripts cannot be compiled, import something
+// this EEI or the vector's libraries do not provide, or export no function main
+// is an ERROR (exit 2), as scout reports a load error; a trap is a FAIL naming
+// the block ("block N: trap: ...").
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, resolve, isAbsolute } from "node:path";
@@ -158,7 +169,29 @@ function loadVector(file) {
     env: Number(b.env),
     data: hexBytes(b.data, `block ${i} data`),
   }));
-  return { scripts, libraries, pre, post, blocks };
+  const deposits = doc.deposit_receipts === undefined || doc.deposit_receipts === null &&
+    !("deposit_receipts" in doc) ? null : (doc.deposit_receipts || []).map((d, i) => encodeDeposit(d, i));
+  return { scripts, libraries, pre, post, blocks, deposits };
+}
+
+// A deposit as pushed (184 bytes): pubkey 48 | withdrawal_credentials 32 |
+// amount u64 | signature 96, the amount little-endian as scout decodes it
+// (docs/vector-format.md, "Deposits"); expected ones are encoded the same way
+// and compared byte for byte.
+const AMOUNT_LITTLE_ENDIAN = true;
+
+function encodeDeposit(d, i) {
+  const what = `deposit_receipts[${i}]`;
+  const out = new Uint8Array(184);
+  const put = (bytes, at, size, name) => {
+    if (bytes.length !== size) throw new Error(`${what}.${name}: expected ${size} bytes`);
+    out.set(bytes, at);
+  };
+  put(hexBytes(d.pubkey, `${what}.pubkey`), 0, 48, "pubkey");
+  put(hexBytes(d.withdrawal_credentials, `${what}.withdrawal_credentials`), 48, 32, "withdrawal_credentials");
+  new DataView(out.buffer).setBigUint64(80, BigInt(d.amount), AMOUNT_LITTLE_ENDIAN);
+  put(hexBytes(d.signature, `${what}.signature`), 88, 96, "signature");
+  return out;
 }
 
 // ------------------------------------------------------------ the EEI
@@ -258,7 +291,43 @@ function makeEei(state, memoryOf) {
       range(out >>> 0, 32, "hash.sha256").set(digest, out >>> 0);
     },
   };
-  return { eth2, debug, bignum, hash };
+  // AssemblyScript's own imports (docs/eei.md, "AssemblyScript"): strings are
+  // UTF-16LE with their byte length in the u32 before them; null is absent.
+  const asString = (ptr) => {
+    ptr >>>= 0;
+    if (ptr === 0) return "";
+    const m = mem();
+    if (ptr < 4 || ptr > m.length) return `<unreadable string at 0x${ptr.toString(16)}>`;
+    const bytes = new DataView(m.buffer).getUint32(ptr - 4, true);
+    const end = Math.min(m.length, ptr + Math.min(bytes, 2048));
+    return Buffer.from(m.subarray(ptr, end - ((end - ptr) % 2))).toString("utf16le");
+  };
+  const env = {
+    abort(message, fileName, line, column) {
+      const msg = asString(message);
+      const file = asString(fileName);
+      throw new Trap(`abort${msg ? ": " + msg : ""}${file ? ` at ${file}:${line >>> 0}:${column >>> 0}` : ""}`);
+    },
+    trace(message, n, a0, a1, a2, a3, a4) {
+      const args = [a0, a1, a2, a3, a4].slice(0, Math.max(0, Math.min(5, n | 0)));
+      state.debug.push(`trace: ${asString(message)}${args.length ? " " + args.join(", ") : ""}`);
+    },
+  };
+  return { eth2, debug, bignum, hash, env };
+}
+
+/** The EEI function an import names, in either style, or undefined. */
+function eeiFunction(eei, imp) {
+  let group = imp.module;
+  let name = imp.name;
+  if (imp.module === "env" && !(imp.name in eei.env)) {
+    const i = imp.name.indexOf("_");
+    if (i < 0) return undefined;
+    group = imp.name.slice(0, i);
+    name = imp.name.slice(i + 1);
+  }
+  const fn = Object.hasOwn(eei, group) && Object.hasOwn(eei[group], name) ? eei[group][name] : undefined;
+  return typeof fn === "function" ? fn : undefined;
 }
 
 /** The import object of `module`: EEI imports in both styles, library imports. */
@@ -271,18 +340,27 @@ function importsFor(module, eei, libraries) {
       imports[imp.module][imp.name] = lib.exports[imp.name];
       continue;
     }
-    let group = imp.module;
-    let name = imp.name;
-    if (imp.module === "env" && !(imp.name in (eei.env || {}))) {
-      const i = imp.name.indexOf("_");
-      group = imp.name.slice(0, i);
-      name = imp.name.slice(i + 1);
-    }
-    const fn = eei[group] && eei[group][name];
-    if (typeof fn !== "function") throw new Error(`import ${imp.module}.${imp.name}: not in this runner's EEI`);
+    const fn = eeiFunction(eei, imp);
+    if (!fn) throw new Error(`import ${imp.module}.${imp.name}: not in this runner's EEI`);
     imports[imp.module][imp.name] = fn;
   }
   return imports;
+}
+
+/** Throws, as a load error, for an import nothing provides or a script without main. */
+function checkModule(path, module, libraryModules, isScript) {
+  const eei = makeEei({}, () => null);
+  for (const imp of WebAssembly.Module.imports(module)) {
+    const lib = libraryModules.find((l) => l.name === imp.module);
+    if (lib) {
+      if (!WebAssembly.Module.exports(lib.module).some((e) => e.name === imp.name && e.kind === imp.kind))
+        throw new Error(`${path}: import ${imp.module}.${imp.name}: library ${imp.module} has no such ${imp.kind} export`);
+    } else if (imp.kind !== "function" || !eeiFunction(eei, imp)) {
+      throw new Error(`${path}: import ${imp.module}.${imp.name} (${imp.kind}): not in this runner's EEI`);
+    }
+  }
+  if (isScript && !WebAssembly.Module.exports(module).some((e) => e.name === "main" && e.kind === "function"))
+    throw new Error(`${path}: no exported function main`);
 }
 
 // ------------------------------------------------------------ running
@@ -293,6 +371,8 @@ function compileVector(file) {
   const compile = (path) => new WebAssembly.Module(readFileSync(path));
   vector.scriptModules = vector.scripts.map(compile);
   vector.libraryModules = vector.libraries.map((l) => ({ name: l.name, module: compile(l.file) }));
+  vector.libraryModules.forEach((l, i) => checkModule(vector.libraries[i].file, l.module, [], false));
+  vector.scriptModules.forEach((m, i) => checkModule(vector.scripts[i], m, vector.libraryModules, true));
   return { vector, loadMs: performance.now() - t0 };
 }
 
@@ -325,7 +405,9 @@ function runVector(vector) {
       for (const imp of WebAssembly.Module.imports(module))
         if (imp.kind === "memory") imported = imports[imp.module][imp.name];
       instance = new WebAssembly.Instance(module, imports);
-      instance.exports.main();
+      // As V8 calls an export from JS: zeros for any parameters, results ignored.
+      const main = instance.exports.main;
+      main(...new Array(main.length).fill(0));
     } catch (e) {
       executeMs += performance.now() - t0;
       return { ok: false, why: `block ${i}: trap: ${e.message}`, executeMs };
@@ -333,6 +415,18 @@ function runVector(vector) {
     executeMs += performance.now() - t0;
     states[block.env] = state.post;
     deposits.push(...state.deposits);
+  }
+  if (vector.deposits !== null) {
+    const hex = (d) => Buffer.from(d).toString("hex");
+    for (let i = 0; i < Math.max(deposits.length, vector.deposits.length); i++) {
+      if (i >= deposits.length || i >= vector.deposits.length || hex(deposits[i]) !== hex(vector.deposits[i]))
+        return {
+          ok: false,
+          why: `deposit ${i}: expected ${i < vector.deposits.length ? hex(vector.deposits[i]) : "none"}, ` +
+               `actual ${i < deposits.length ? hex(deposits[i]) : "none"}`,
+          executeMs,
+        };
+    }
   }
   for (let env = 0; env < states.length; env++) {
     if (Buffer.compare(Buffer.from(states[env]), Buffer.from(vector.post[env])) !== 0)
