@@ -57,6 +57,8 @@ const HostFunction& bind_to_eei(const ImportDesc& imp, const std::string& where)
         throw LoadError(where + ": importing a " + to_string(imp.kind) +
                         " is not supported (the EEI provides functions only; a script "
                         "defines and exports its own memory)");
+    if (const char* why = eei::refused_import_reason(imp.module, imp.field))
+        throw LoadError(where + " " + to_string(imp.type) + ": " + why);
     const auto* f = find_host_function(imp.module, imp.field);
     if (f == nullptr)
         throw LoadError(where + " " + to_string(imp.type) +

@@ -1,6 +1,11 @@
-/// AssemblyScript's `env.abort(message, fileName, line, column)`: every
-/// AssemblyScript script imports it (assert, unreachable code, failed bounds
-/// checks). It always traps, with the message and the source position.
+/// AssemblyScript's own host imports, all in module `env`:
+/// - `abort(message, fileName, line, column)`: every AssemblyScript script
+///   imports it (assert, unreachable code, failed bounds checks). It always
+///   traps, with the message and the source position.
+/// - `trace(message, n, a0, a4)`: AssemblyScript's print; a line of debug
+///   output, formatted as AssemblyScript's JavaScript loader formats it.
+/// - `seed() -> f64` (Math.random's seed) is refused at load: runs must be
+///   deterministic (refused_import_reason).
 ///
 /// Strings are AssemblyScript `String` objects: `ptr` points at UTF-16LE code
 /// units and the u32 at `ptr - 4` is their length in bytes (the `rtSize` field
@@ -14,12 +19,16 @@
 #include "eei_groups.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace scout::eei {
 namespace {
 
 constexpr auto i32 = ValType::i32;
+constexpr auto f64 = ValType::f64;
 
 /// At most this many UTF-16 code units of one string are decoded.
 constexpr uint32_t max_code_units = 1024;
@@ -141,7 +150,73 @@ Value as_abort(BlockContext&, MemoryView& memory, const Value* args)
     throw Trap(TrapKind::host, text);
 }
 
+Value as_trace(BlockContext& block, MemoryView& memory, const Value* args)
+{
+    // AssemblyScript's loader: `trace: ${getString(msg)}${n ? " " : ""}${args.slice(0,
+    // n).join(", ")}`. A null message reads as the empty string there (its length
+    // header is read from outside memory as 0); n is a signed i32 and slice(0, n)
+    // takes at most the five values there are, or for a negative n counts from
+    // the end.
+    const uint32_t message = args[0].i32();
+    const auto n = static_cast<int32_t>(args[1].i32());
+    constexpr int32_t values = 5;
+    const int32_t shown = n >= 0 ? std::min(n, values) : std::max(0, values + n);
+    std::string text = "trace: ";
+    if (message != 0)
+        text += read_as_string(memory, message, "message");
+    if (n != 0)
+        text += " ";
+    for (int32_t i = 0; i < shown; ++i)
+    {
+        double v = 0;
+        std::memcpy(&v, &args[2 + i].bits, sizeof v);
+        text += (i ? ", " : "") + js_number_string(v);
+    }
+    block.add_debug(std::move(text));
+    return {};
+}
+
 }  // namespace
+
+std::string js_number_string(double v)
+{
+    // ECMAScript's Number::toString(10): the shortest digits that read back
+    // as v (what std::to_chars gives), placed by the decimal exponent.
+    if (v != v)
+        return "NaN";
+    if (v == 0)
+        return "0";  // -0 as well
+    if (v < 0)
+        return "-" + js_number_string(-v);
+    if (v > 1.7976931348623157e308)
+        return "Infinity";
+    char buffer[64];
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, v, std::chars_format::scientific);
+    const std::string sci(buffer, r.ptr);  // "d.ddde+XX" or "de-XX"
+    const auto e = sci.find('e');
+    std::string digits = sci.substr(0, e);
+    digits.erase(std::remove(digits.begin(), digits.end(), '.'), digits.end());
+    const int k = static_cast<int>(digits.size());
+    const int n = std::stoi(sci.substr(e + 1)) + 1;  // v = 0.digits x 10^n
+    if (k <= n && n <= 21)
+        return digits + std::string(static_cast<size_t>(n - k), '0');
+    if (0 < n && n <= 21)
+        return digits.substr(0, static_cast<size_t>(n)) + "." +
+               digits.substr(static_cast<size_t>(n));
+    if (-6 < n && n <= 0)
+        return "0." + std::string(static_cast<size_t>(-n), '0') + digits;
+    const std::string exponent = (n - 1 < 0 ? "-" : "+") + std::to_string(std::abs(n - 1));
+    return digits.substr(0, 1) + (k > 1 ? "." + digits.substr(1) : "") + "e" + exponent;
+}
+
+const char* refused_import_reason(std::string_view module, std::string_view field)
+{
+    if (module == "env" && field == "seed")
+        return "AssemblyScript's Math.random seed is not provided: a block must give the same "
+               "result on every run and every engine, so scout gives scripts no source of "
+               "randomness (use a generator seeded from the block data instead of Math.random)";
+    return nullptr;
+}
 
 std::vector<HostFunction> assemblyscript_functions()
 {
@@ -149,6 +224,7 @@ std::vector<HostFunction> assemblyscript_functions()
     // not apply the env.<module>_<name> style to module env).
     return {
         {"env", "abort", {{i32, i32, i32, i32}, {}}, as_abort},
+        {"env", "trace", {{i32, i32, f64, f64, f64, f64, f64}, {}}, as_trace},
     };
 }
 

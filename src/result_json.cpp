@@ -48,7 +48,9 @@ json host_call_json(const HostCallRecord& c)
 {
     json args = json::array();
     for (size_t i = 0; i < c.args.size(); ++i)
-        args.push_back(c.param_types[i] == ValType::i64 ? c.args[i].i64() : c.args[i].i32());
+        args.push_back(c.param_types[i] == ValType::i64 || c.param_types[i] == ValType::f64
+                           ? c.args[i].i64()
+                           : c.args[i].i32());
     json accesses = json::array();
     for (const auto& a : c.accesses)
         accesses.push_back(

@@ -54,7 +54,10 @@ namespace {
 
 std::string value_text(ValType type, const Value& v)
 {
-    return type == ValType::i64 ? std::to_string(v.i64()) : std::to_string(v.i32());
+    // Raw bits: an f64 (AssemblyScript's trace) as the u64 of its bits, as the
+    // JSON report has it.
+    return type == ValType::i64 || type == ValType::f64 ? std::to_string(v.i64())
+                                                        : std::to_string(v.i32());
 }
 
 std::string host_call_text(const HostCallRecord& c)

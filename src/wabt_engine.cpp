@@ -316,6 +316,23 @@ struct HostEnv
     std::exception_ptr* error = nullptr;  ///< where a host function's exception is kept
 };
 
+/// A host function's argument as scout's raw bits: an i32 or f32 in the low 32
+/// bits, an i64 or f64 in all 64 (f64: AssemblyScript's env.trace).
+uint64_t value_bits(ValType type, const wi::Value& v)
+{
+    switch (type)
+    {
+    case ValType::i64:
+        return v.Get<uint64_t>();
+    case ValType::f64:
+        return wabt::Bitcast<uint64_t>(v.Get<double>());
+    case ValType::f32:
+        return wabt::Bitcast<uint32_t>(v.Get<float>());
+    default:
+        return v.Get<uint32_t>();
+    }
+}
+
 /// A wabt host function calling the EEI. wabt is built without exceptions, so
 /// none may cross its frames: the exception (a scout::Trap, or anything else)
 /// is kept in env.error, wabt gets a trap, and the caller rethrows the
@@ -332,9 +349,7 @@ wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
                 Value args[8];
                 const size_t n = std::min({params.size(), f.type.params.size(), std::size(args)});
                 for (size_t i = 0; i < n; ++i)
-                    args[i].bits = f.type.params[i] == ValType::i64
-                                       ? params[i].Get<uint64_t>()
-                                       : uint64_t{params[i].Get<uint32_t>()};
+                    args[i].bits = value_bits(f.type.params[i], params[i]);
                 MemoryView view;
                 if (env.memory != nullptr)
                     view = MemoryView(env.memory->UnsafeData(), env.memory->ByteSize());

@@ -1,15 +1,21 @@
-// Tests of AssemblyScript's env.abort (src/eei_assemblyscript.cpp): strings in
-// AssemblyScript's layout (UTF-16LE code units at ptr, their byte length as a
-// u32 at ptr - 4), decoded into the trap message.
+// Tests of AssemblyScript's host imports (src/eei_assemblyscript.cpp):
+// env.abort, whose strings are in AssemblyScript's layout (UTF-16LE code units
+// at ptr, their byte length as a u32 at ptr - 4), decoded into the trap
+// message; env.trace, the same strings and up to five f64 values as debug
+// output; env.seed, refused at load.
 
 #include "binaryen_engine.hpp"
 #include "eei.hpp"
+#include "eei_groups.hpp"
 #include "engine.hpp"
+#include "errors.hpp"
 
 #include "test_support.hpp"
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -336,4 +342,204 @@ TEST(AbortInScript, EnvEnvAbortIsAnUnknownImport)
         EXPECT_NE(std::string(e.what()).find("unknown host function"), std::string::npos)
             << e.what();
     }
+}
+
+// ------------------------------------------------------------------ trace
+
+namespace {
+
+class TraceEei : public AbortEei
+{
+protected:
+    /// Calls env.trace and returns the debug line it added ("" and a test
+    /// failure if it trapped or added none).
+    std::string trace(uint32_t msg, int32_t n, std::vector<double> values = {})
+    {
+        const HostFunction* f = find_host_function("env", "trace");
+        if (f == nullptr)
+        {
+            ADD_FAILURE() << "env.trace does not resolve";
+            return {};
+        }
+        values.resize(5, 0.0);
+        Value args[7] = {Value::from_i32(msg), Value::from_i32(static_cast<uint32_t>(n))};
+        for (size_t i = 0; i < 5; ++i)
+            std::memcpy(&args[2 + i].bits, &values[i], sizeof(double));
+        ctx.debug_output.clear();
+        try
+        {
+            f->fn(ctx, view, args);
+        }
+        catch (const std::exception& e)
+        {
+            ADD_FAILURE() << "env.trace threw: " << e.what();
+            return {};
+        }
+        if (ctx.debug_output.size() != 1)
+        {
+            ADD_FAILURE() << ctx.debug_output.size() << " debug lines";
+            return {};
+        }
+        return ctx.debug_output[0];
+    }
+};
+
+}  // namespace
+
+TEST(TraceFunction, ResolvesAsEnvTraceWithFiveF64s)
+{
+    const auto* f = find_host_function("env", "trace");
+    ASSERT_NE(f, nullptr);
+    EXPECT_STREQ(f->module, "env");
+    const auto d = ValType::f64;
+    EXPECT_EQ(f->type, (FuncType{{ValType::i32, ValType::i32, d, d, d, d, d}, {}}));
+    EXPECT_EQ(find_host_function("env", "env_trace"), nullptr);
+}
+
+// The expected lines are what AssemblyScript's loader prints for the same call:
+// `trace: ${message}${n ? " " : ""}${[a0..a4].slice(0, n).join(", ")}`, the
+// numbers as JavaScript's String(v) writes them (checked with node 20).
+TEST_F(TraceEei, MessageAndTheFirstNValues)
+{
+    put_string(msg_at, u"balance");
+    EXPECT_EQ(trace(msg_at, 0, {1, 2, 3}), "trace: balance");
+    EXPECT_EQ(trace(msg_at, 1, {1.5, 2, 3}), "trace: balance 1.5");
+    EXPECT_EQ(trace(msg_at, 2, {1.5, 2, 3}), "trace: balance 1.5, 2");
+    EXPECT_EQ(trace(msg_at, 5, {1, -2, 0.1, 100, 0.5}), "trace: balance 1, -2, 0.1, 100, 0.5");
+}
+
+TEST_F(TraceEei, NBeyondFiveShowsAllFive)
+{
+    put_string(msg_at, u"x");
+    EXPECT_EQ(trace(msg_at, 7, {1, 2, 3, 4, 5}), "trace: x 1, 2, 3, 4, 5");
+    EXPECT_EQ(trace(msg_at, 0x7fffffff, {1, 2, 3, 4, 5}), "trace: x 1, 2, 3, 4, 5");
+}
+
+TEST_F(TraceEei, NegativeNCountsFromTheEndAsSliceDoes)
+{
+    // [1,2,3,4,5].slice(0, -2) is [1,2,3]; slice(0, -5) and below are empty,
+    // but n is non-zero, so the space after the message remains.
+    put_string(msg_at, u"x");
+    EXPECT_EQ(trace(msg_at, -2, {1, 2, 3, 4, 5}), "trace: x 1, 2, 3");
+    EXPECT_EQ(trace(msg_at, -5, {1, 2, 3, 4, 5}), "trace: x ");
+    EXPECT_EQ(trace(msg_at, -2147483647 - 1, {1, 2, 3, 4, 5}), "trace: x ");
+}
+
+TEST_F(TraceEei, NumbersAsJavaScriptWritesThem)
+{
+    put_string(msg_at, u"v");
+    const double inf = std::numeric_limits<double>::infinity();
+    EXPECT_EQ(trace(msg_at, 5, {-0.0, 1e21, 1e-7, 123456789012345680000.0, 0.000001}),
+              "trace: v 0, 1e+21, 1e-7, 123456789012345680000, 0.000001");
+    EXPECT_EQ(trace(msg_at, 5, {1.7976931348623157e308, 5e-324, inf, -inf, -1.25}),
+              "trace: v 1.7976931348623157e+308, 5e-324, Infinity, -Infinity, -1.25");
+    EXPECT_EQ(trace(msg_at, 4, {1e20, 9007199254740992.0, -123.456e-10, 1.0 / 3}),
+              "trace: v 100000000000000000000, 9007199254740992, -1.23456e-8, "
+              "0.3333333333333333");
+    EXPECT_EQ(trace(msg_at, 1, {std::numeric_limits<double>::quiet_NaN()}), "trace: v NaN");
+}
+
+TEST_F(TraceEei, NullAndBadMessagesNeverTrap)
+{
+    // The loader reads a null message's length from outside memory as 0: "".
+    EXPECT_EQ(trace(0, 0), "trace: ");
+    EXPECT_EQ(trace(0, 1, {7}), "trace:  7");
+    EXPECT_EQ(trace(0x10001, 1, {7}), "trace: <unreadable message at 0x10001> 7");
+    put_string(msg_at, std::u16string{u'a', u'\n', u'\u00e9'});
+    EXPECT_EQ(trace(msg_at, 0), "trace: a\\x0a\xc3\xa9");
+}
+
+TEST_F(TraceEei, GoesIntoTheBlocksDebugOutputWithItsLimit)
+{
+    put_string(msg_at, u"m");
+    const HostFunction* f = find_host_function("env", "trace");
+    ASSERT_NE(f, nullptr);
+    const Value args[7] = {Value::from_i32(msg_at)};
+    for (size_t i = 0; i < BlockContext::max_debug_lines + 3; ++i)
+        f->fn(ctx, view, args);
+    EXPECT_EQ(ctx.debug_output.size(), BlockContext::max_debug_lines);
+    EXPECT_EQ(ctx.debug_dropped, 3u);
+    EXPECT_EQ(ctx.debug_output.front(), "trace: m");
+}
+
+TEST(JsNumberString, FixedAndExponentBoundaries)
+{
+    // ECMAScript Number::toString: fixed notation for 1e-7 < |v| < 1e21.
+    EXPECT_EQ(eei::js_number_string(1e-6), "0.000001");
+    EXPECT_EQ(eei::js_number_string(1.5e-7), "1.5e-7");
+    EXPECT_EQ(eei::js_number_string(999999999999999900000.0), "999999999999999900000");
+    EXPECT_EQ(eei::js_number_string(1.5e21), "1.5e+21");
+    EXPECT_EQ(eei::js_number_string(12.375), "12.375");
+    EXPECT_EQ(eei::js_number_string(-5e-324), "-5e-324");
+}
+
+TEST(TraceInScript, EveryEngineShowsTheValues)
+{
+    // A script as AssemblyScript compiles `trace("n =", 2, 42, 0.25)`: the
+    // string in the ~lib/rt/stub layout, n = 2, the unused values as 0.
+    const std::string text = R"((module
+  (import "env" "trace" (func $trace (param i32 i32 f64 f64 f64 f64 f64)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "\10\00\00\00\01\00\00\00\01\00\00\00\06\00\00\00n\00 \00=\00")
+  (func (export "main")
+    (call $trace (i32.const 32) (i32.const 2) (f64.const 42) (f64.const 0.25)
+      (f64.const 0) (f64.const 0) (f64.const 0))))
+)";
+    for (const auto& name : engine_names())
+    {
+        auto script = make_engine(name, {})->load(scout_test::wat(text));
+        Bytes data;
+        BlockContext ctx;
+        ctx.block_data = &data;
+        script->run(ctx);
+        EXPECT_EQ(ctx.debug_output, std::vector<std::string>{"trace: n = 42, 0.25"}) << name;
+    }
+}
+
+// ------------------------------------------------------------------- seed
+
+TEST(SeedImport, IsALoadErrorThatSaysWhy)
+{
+    ModuleInterface m;
+    m.imports = {{"env", "seed", ExternKind::function, FuncType{{}, {ValType::f64}}}};
+    try
+    {
+        bind_imports(m);
+        ADD_FAILURE() << "bound";
+    }
+    catch (const LoadError& e)
+    {
+        const std::string what = e.what();
+        EXPECT_EQ(what.find("import env.seed () -> (f64): "), 0u) << what;
+        EXPECT_NE(what.find("Math.random"), std::string::npos) << what;
+        EXPECT_NE(what.find("same result on every run"), std::string::npos) << what;
+        EXPECT_EQ(what.find("unknown host function"), std::string::npos) << what;
+    }
+    EXPECT_EQ(find_host_function("env", "seed"), nullptr);
+}
+
+TEST(SeedImport, RefusedWithAnySignatureAndOnEveryEngine)
+{
+    const std::string text = R"((module
+  (import "env" "seed" (func $seed (result f64)))
+  (memory (export "memory") 1)
+  (func (export "main") (drop (call $seed))))
+)";
+    for (const auto& name : engine_names())
+    {
+        try
+        {
+            make_engine(name, {})->load(scout_test::wat(text));
+            ADD_FAILURE() << name << " loaded it";
+        }
+        catch (const LoadError& e)
+        {
+            EXPECT_NE(std::string(e.what()).find("Math.random seed is not provided"),
+                      std::string::npos)
+                << name << ": " << e.what();
+        }
+    }
+    ModuleInterface m;
+    m.imports = {{"env", "seed", ExternKind::function, FuncType{{ValType::i32}, {}}}};
+    EXPECT_THROW(bind_imports(m), LoadError);
 }
