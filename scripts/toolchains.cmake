@@ -44,12 +44,13 @@ if(NOT SCOUT_NODE OR NOT SCOUT_NPM)
   set(as_skip "node or npm not found (Debian: nodejs, npm)")
 else()
   execute_process(COMMAND "${SCOUT_NODE}" --version OUTPUT_VARIABLE node_version
-                  OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc)
+                  OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc ERROR_QUIET)
+  string(REGEX MATCH "^[^\n]*" node_version "${node_version}")
   string(REGEX MATCH "^v([0-9]+)" node_major "${node_version}")
   set(node_major "${CMAKE_MATCH_1}")
   if(NOT rc EQUAL 0 OR node_major STREQUAL "" OR node_major LESS 20)
     # package-lock.json: assemblyscript 0.28 declares engines node >= 20.
-    set(as_skip "AssemblyScript 0.28 needs node >= 20, ${SCOUT_NODE} is '${node_version}'")
+    set(as_skip "AssemblyScript 0.28 needs node >= 20, ${SCOUT_NODE} --version says '${node_version}'")
   endif()
 endif()
 set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
@@ -142,8 +143,8 @@ else()
     RESULT_VARIABLE rc OUTPUT_VARIABLE probe_out ERROR_VARIABLE probe_out)
   if(NOT rc EQUAL 0)
     string(REGEX MATCH "error[^\n]*" first_error "${probe_out}")
-    set(rust_skip "${SCOUT_RUSTC} cannot build for wasm32-unknown-unknown (${first_error}; Debian: "
-                  "libstd-rust-dev-wasm32, or set -DSCOUT_RUSTC=/usr/bin/rustc)")
+    string(CONCAT rust_skip "${SCOUT_RUSTC} cannot build for wasm32-unknown-unknown (${first_error}); "
+                  "Debian: libstd-rust-dev-wasm32, or set -DSCOUT_RUSTC=/usr/bin/rustc")
   else()
     execute_process(COMMAND "${SCOUT_RUSTC}" --version OUTPUT_VARIABLE rustc_version
                     OUTPUT_STRIP_TRAILING_WHITESPACE)
@@ -208,9 +209,9 @@ if(NOT SCOUT_WASI_CLANG)
     list(APPEND probe_errors "${candidate}: ${first_error}")
   endforeach()
   if(NOT SCOUT_WASI_CLANG)
-    string(REPLACE ";" "; " probe_errors "${probe_errors}")
-    set(wasi_skip "no clang links wasm32-wasi programs against wasi-libc in ${SCOUT_WASI_SYSROOT} "
-                  "(Debian: wasi-libc, libclang-rt-NN-dev-wasm32, lld; ${probe_errors})")
+    string(REPLACE ";" ", " probe_errors "${probe_errors}")
+    string(CONCAT wasi_skip "no clang links wasm32-wasi programs against wasi-libc in ${SCOUT_WASI_SYSROOT} "
+                  "(${probe_errors}); Debian: wasi-libc, libclang-rt-NN-dev-wasm32, lld")
   endif()
 endif()
 if(NOT wasi_skip)
