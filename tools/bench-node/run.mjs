@@ -169,18 +169,23 @@ function loadVector(file) {
     env: Number(b.env),
     data: hexBytes(b.data, `block ${i} data`),
   }));
-  const deposits = doc.deposit_receipts === undefined || doc.deposit_receipts === null &&
-    !("deposit_receipts" in doc) ? null : (doc.deposit_receipts || []).map((d, i) => encodeDeposit(d, i));
+  // Absent: not checked; present (even empty): exactly these, in order.
+  const layout = doc.deposit_layout ?? "ewasm";
+  if (!Object.hasOwn(AMOUNT_LITTLE_ENDIAN, layout))
+    throw new Error(`deposit_layout '${layout}': expected ${Object.keys(AMOUNT_LITTLE_ENDIAN).join(" or ")}`);
+  const deposits = !("deposit_receipts" in doc) ? null
+    : (doc.deposit_receipts || []).map((d, i) => encodeDeposit(d, i, AMOUNT_LITTLE_ENDIAN[layout]));
   return { scripts, libraries, pre, post, blocks, deposits };
 }
 
 // A deposit as pushed (184 bytes): pubkey 48 | withdrawal_credentials 32 |
-// amount u64 | signature 96, the amount little-endian as scout decodes it
-// (docs/vector-format.md, "Deposits"); expected ones are encoded the same way
-// and compared byte for byte.
-const AMOUNT_LITTLE_ENDIAN = true;
+// amount u64 | signature 96 (docs/vector-format.md, "Deposits"), the amount in
+// the byte order of the vector's deposit_layout: ewasm/scout's big-endian by
+// default, SSZ's little-endian with `deposit_layout: ssz`. Expected deposits are
+// encoded so and compared byte for byte with those pushed.
+const AMOUNT_LITTLE_ENDIAN = { ewasm: false, ssz: true };
 
-function encodeDeposit(d, i) {
+function encodeDeposit(d, i, littleEndian) {
   const what = `deposit_receipts[${i}]`;
   const out = new Uint8Array(184);
   const put = (bytes, at, size, name) => {
@@ -189,7 +194,7 @@ function encodeDeposit(d, i) {
   };
   put(hexBytes(d.pubkey, `${what}.pubkey`), 0, 48, "pubkey");
   put(hexBytes(d.withdrawal_credentials, `${what}.withdrawal_credentials`), 48, 32, "withdrawal_credentials");
-  new DataView(out.buffer).setBigUint64(80, BigInt(d.amount), AMOUNT_LITTLE_ENDIAN);
+  new DataView(out.buffer).setBigUint64(80, BigInt(d.amount), littleEndian);
   put(hexBytes(d.signature, `${what}.signature`), 88, 96, "signature");
   return out;
 }
