@@ -21,6 +21,8 @@ Usage:
    the same status, the same kind of failure and, for a trap, the same block. An abort
    (AssemblyScript's env.abort) must also read the same: both decode the message, file,
    line and column as docs/eei.md says. Other trap messages are each engine's own words.
+   scout must write nothing to stderr: the report is the JSON on stdout, and nothing
+   Binaryen or an engine prints about these modules may reach the terminal raw.
 """
 import argparse
 import json
@@ -69,6 +71,8 @@ def scout_verdict(scout, engine, vector, timeout):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        env=dict(os.environ, NO_COLOR="1"), timeout=20 * timeout + 60)
     stderr = p.stderr.decode("utf-8", "replace").strip()
+    if stderr:
+        return ("STDERR", None, None), f"exit {p.returncode}: wrote to stderr: {stderr[:2000]}"
     try:
         report = json.loads(p.stdout.decode("utf-8", "replace"))
         (f,) = report["files"]
