@@ -6,7 +6,7 @@ checks the files with the others. The expected roots come from the Python models
 written from each script's documented semantics (its header comment and
 scripts/README.md), never from a run of scout or of V8.
 
-test-vectors/toolchains/*.yaml must pass; test-vectors/toolchains/failing/*.yaml must fail
+test-vectors/toolchains/*.yaml must pass; test-vectors/toolchains/traps/*.yaml must fail
 with a trap in their last block (the expected roots are those before that block, so the
 trap is the only thing wrong). test/engines/toolchains.py runs each on V8 (node) and on
 every engine of scout and checks that all give the same verdict.
@@ -434,35 +434,35 @@ def toolchain_vectors(gv):
                ["3 records", "empty", "duplicates, a line without '=', an empty key",
                 "a NUL byte", "120 records over 40 keys"])
 
-    # ---- failing: traps in the last block ---------------------------------
-    g = gv.Data("toolchains/failing/as_token_malformed")
+    # ---- traps/: a trap in the last block ---------------------------------
+    g = gv.Data("toolchains/traps/as_token_malformed")
     chain = TokenChain(g, 3)
     ok, _ = chain.block(chain.transactions(4))
     bad = token_block(chain.accounts, chain.transactions(2))[:-1]
-    vector("failing/as_token_malformed.yaml",
+    vector("traps/as_token_malformed.yaml",
            ["MUST FAIL: the second block of as_token.wasm is one byte short: assert ->",
             "env.abort(\"token: malformed block\"), a trap on V8 and on scout."],
            ["as_token"], [chain.pre_root],
            [(0, ok), (0, bad)], ["4 transactions", "one byte short"], fails=True)
 
-    g = gv.Data("toolchains/failing/as_token_wrong_witness")
+    g = gv.Data("toolchains/traps/as_token_wrong_witness")
     chain = TokenChain(g, 3)
     pre_root = chain.pre_root
     chain.accounts[1][1] += 1   # a balance that is not the one the root commits to
-    vector("failing/as_token_wrong_witness.yaml",
+    vector("traps/as_token_wrong_witness.yaml",
            ["MUST FAIL: the block's accounts (as_token_stub.wasm) do not hash to the",
             "pre-state root (one balance is 1 higher): env.abort(\"token: pre-state root",
             "mismatch\")."],
            ["as_token_stub"], [pre_root], [(0, token_block(chain.accounts, []))],
            ["a forged balance"], fails=True)
 
-    g = gv.Data("toolchains/failing/rust_smt_bad_witness")
+    g = gv.Data("toolchains/traps/rust_smt_bad_witness")
     tree = SparseMerkleTree(256)
     pre = tree.root()
     first = tree.update(g.bytes(32), g.bytes(32))
     forged = bytearray(tree.update(g.bytes(32), g.bytes(32)))
     forged[32 + 64 + 32 * 255] ^= 1   # the last sibling
-    vector("failing/rust_smt_bad_witness.yaml",
+    vector("traps/rust_smt_bad_witness.yaml",
            ["MUST FAIL: the second block's witness has one flipped bit in its last sibling",
             "(rust_smt_opt.wasm): the assert panics, and the panic handler executes",
             "`unreachable`."],

@@ -2,7 +2,7 @@
 # test/engines/CMakeLists.txt): each vector of test-vectors/toolchains/ runs on V8
 # (node tools/bench-node/run.mjs, a JS EEI) and with `scout run --engine E` for every
 # engine; all must give V8's verdict, and V8's must be the vector's own (PASS;
-# toolchains/failing/: a trap in the last block). Tests toolchains.<vector>
+# toolchains/traps/: a trap in the last block). Tests toolchains.<vector>
 # (toolchains.py). A vector whose scripts' toolchain was not available when
 # scripts/ was configured (scripts/toolchains.cmake), or with no node to give V8's
 # verdict, is reported SKIPPED with the reason (exit 77), never left out.
@@ -33,7 +33,7 @@ foreach(v IN LISTS toolchain_vectors)
   string(REGEX REPLACE "\\.ya?ml$" "" name ${rel})
   string(REPLACE "/" "." name ${name})
   set(expect pass)
-  if(rel MATCHES "^failing/")
+  if(rel MATCHES "^traps/")
     set(expect fail)
   endif()
   add_test(NAME toolchains.${name}

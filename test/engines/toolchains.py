@@ -15,7 +15,7 @@ Usage:
 2. `node run.mjs FILE` (tools/bench-node/run.mjs, the JS EEI on V8) gives V8's verdict:
    PASS, FAIL with the first failure (a trap in block N, a post-state root mismatch, a
    deposit mismatch) or ERROR (the module cannot be loaded). It must be what the vector
-   expects (--expect: toolchains/*.yaml pass, toolchains/failing/*.yaml trap), or the
+   expects (--expect: toolchains/*.yaml pass, toolchains/traps/*.yaml trap), or the
    vector itself is wrong.
 3. `scout run --format json --engine E FILE` for each engine must give the same verdict:
    the same status, the same kind of failure and, for a trap, the same block. An abort
