@@ -384,8 +384,8 @@ def toolchain_vectors(gv):
     # ---- Rust sparse Merkle tree ------------------------------------------
     # The debug build hashes about 20 times slower than -O in the interpreters
     # (every wrapping_add, rotate_right and index is a call, a bounds check or an
-    # overflow check), so it gets a tree of depth 16 and the deep trees go to -O.
-    for variant, depth in (("_debug", 16), ("_opt", 256)):
+    # overflow check), so it gets a tree of depth 8 and the deep trees go to -O.
+    for variant, depth in (("_debug", 8), ("_opt", 256)):
         name = "rust_smt" + variant
         g = gv.Data("toolchains/" + name)
         tree = SparseMerkleTree(depth)
