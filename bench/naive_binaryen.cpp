@@ -504,7 +504,7 @@ int main(int argc, char** argv)
                         problem = "deposit count differs";
                     else
                         for (size_t d = 0; d < v.deposits.size() && d < out.deposits.size(); ++d)
-                            if (out.deposits[d] != v.deposits[d].encode())
+                            if (out.deposits[d] != v.deposits[d].encode(v.deposit_layout))
                                 problem = "deposit " + std::to_string(d) + " differs";
                     if (!problem.empty())
                     {

@@ -38,6 +38,8 @@ struct BlockContext
     bool trace_host_calls = false;      ///< record every host call in host_calls
     uint64_t gas_limit = 0;             ///< per block, for metered modules (metering.useGas)
     size_t max_deposits = 1024;         ///< per block; each deposit is 184 bytes
+    /// How eth2.pushNewDeposit reads a deposit's amount (the vector's deposit_layout).
+    DepositLayout deposit_layout = DepositLayout::ewasm;
 
     // Outputs. A script that never calls savePostStateRoot leaves post_state at
     // 32 zero bytes, as ewasm/scout did (docs/vector-format.md).

@@ -50,9 +50,16 @@ std::string trap_text(const BlockResult& b)
 
 std::string deposits_text(const std::vector<Deposit>& ds)
 {
+    // Short, but every byte counts: the pubkey's start, the amount and a hash
+    // of the whole deposit.
     std::string s = std::to_string(ds.size()) + " deposits";
+    std::hash<std::string> h;
     for (const auto& d : ds)
-        s += " " + to_hex(d.encode()).substr(0, 16) + "..";
+    {
+        const Bytes all = d.encode(DepositLayout::ssz);
+        s += " " + to_hex(d.pubkey).substr(0, 8) + ".. amount " + std::to_string(d.amount) + " #" +
+             std::to_string(h(std::string(all.begin(), all.end())) % 100000);
+    }
     return s;
 }
 

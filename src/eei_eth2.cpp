@@ -50,7 +50,7 @@ Value push_new_deposit(BlockContext& block, MemoryView& memory, const Value* arg
 {
     const uint32_t length = args[1].i32();
     const uint8_t* src = memory.read(args[0].i32(), length, "eth2.pushNewDeposit");
-    auto deposit = Deposit::decode(src, length);
+    auto deposit = Deposit::decode(src, length, block.deposit_layout);
     if (!deposit)
         throw Trap(TrapKind::host, "eth2.pushNewDeposit: a deposit is " +
                                        std::to_string(Deposit::encoded_size) +

@@ -183,7 +183,8 @@ private:
             s += (s.empty() ? "" : "; ") + std::string("env ") + std::to_string(m.env) +
                  ": post-state root mismatch";
         if (!r.deposits_match)
-            s += (s.empty() ? "" : "; ") + std::string("deposit receipts differ");
+            s += (s.empty() ? "" : "; ") + std::string("deposit receipts differ (layout ") +
+                 to_string(r.deposit_layout) + ")";
         return s;
     }
 

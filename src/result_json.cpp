@@ -84,6 +84,12 @@ json file_result_to_json(const FileResult& r)
         f["field"] = to_string(r.field);
         f["field_source"] = r.field_source;
     }
+    if (r.uses_deposits)
+    {
+        f["deposit_layout"] = to_string(r.deposit_layout);
+        f["deposit_layout_source"] =
+            r.deposit_layout_declared ? "the vector's deposit_layout" : "the default";
+    }
     f["blocks_total"] = r.blocks_total;
     json blocks = json::array();
     size_t deposit_offset = 0;
@@ -205,6 +211,13 @@ FileResult file_result_from_json(const json& f)
         r.uses_bignum = true;
         r.field = parse_field(f.at("field").get<std::string>()).value_or(FieldId::bn128);
         r.field_source = f.value("field_source", "");
+    }
+    if (f.contains("deposit_layout"))
+    {
+        r.uses_deposits = true;
+        r.deposit_layout = parse_deposit_layout(f.at("deposit_layout").get<std::string>())
+                               .value_or(DepositLayout::ewasm);
+        r.deposit_layout_declared = f.value("deposit_layout_source", "") != "the default";
     }
     r.blocks_total = f.at("blocks_total").get<size_t>();
     for (const auto& b : f.at("blocks"))

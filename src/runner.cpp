@@ -202,6 +202,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
         ctx.trace_host_calls = options.trace;
         ctx.gas_limit = options.gas_limit;
         ctx.max_deposits = options.max_deposits;
+        ctx.deposit_layout = vector.deposit_layout;
 
         BlockResult br;
         br.index = i;
@@ -257,6 +258,11 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
     }
 
     result.expected_deposits = vector.deposits;
+    result.deposit_layout = vector.deposit_layout;
+    result.deposit_layout_declared = vector.deposit_layout_declared;
+    result.uses_deposits = vector.deposits_declared || vector.deposit_layout_declared ||
+                           std::any_of(result.blocks.begin(), result.blocks.end(),
+                                       [](const BlockResult& b) { return b.deposits != 0; });
     if (result.trapped_block() != nullptr)
     {
         result.status = FileStatus::failed;

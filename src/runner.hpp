@@ -110,6 +110,13 @@ struct FileResult
     FieldId field = FieldId::bn128;  ///< the field the bignum functions used
     std::string field_source;        ///< "the vector's bignum_field", "--field", "the default"
     bool uses_bignum = false;        ///< whether any script imports module bignum
+    /// How pushed deposits' amounts were read: the vector's deposit_layout, or
+    /// the default (ewasm/scout's big-endian).
+    DepositLayout deposit_layout = DepositLayout::ewasm;
+    bool deposit_layout_declared = false;  ///< from the vector's key
+    /// The vector has deposit_receipts or deposit_layout, or a block pushed a
+    /// deposit: the report names the layout.
+    bool uses_deposits = false;
 
     /// The block whose trap ended the run, if any.
     const BlockResult* trapped_block() const

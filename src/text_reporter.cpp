@@ -27,8 +27,17 @@ std::string describe(const Deposit& d)
            ", signature 0x" + to_hex(d.signature);
 }
 
-/// The fields in which two deposits differ, expected then actual.
-std::string deposit_difference(const Deposit& e, const Deposit& a)
+uint64_t byte_swapped(uint64_t v)
+{
+    uint64_t out = 0;
+    for (int i = 0; i < 8; ++i, v >>= 8)
+        out = out << 8 | (v & 0xff);
+    return out;
+}
+
+/// The fields in which two deposits differ, expected then actual; a hint when
+/// the amounts are each other's bytes reversed (a vector in the other layout).
+std::string deposit_difference(const Deposit& e, const Deposit& a, DepositLayout layout)
 {
     std::string out;
     auto field = [&](const char* name, const std::string& expected, const std::string& actual) {
@@ -40,6 +49,12 @@ std::string deposit_difference(const Deposit& e, const Deposit& a)
           "0x" + to_hex(a.withdrawal_credentials));
     field("amount", std::to_string(e.amount), std::to_string(a.amount));
     field("signature", "0x" + to_hex(e.signature), "0x" + to_hex(a.signature));
+    if (e.amount != a.amount && byte_swapped(e.amount) == a.amount)
+        out += layout == DepositLayout::ssz
+                   ? "\n      (read big-endian, the amount would match: for ewasm/scout's layout, "
+                     "drop the vector's deposit_layout: ssz)"
+                   : "\n      (read little-endian, the amount would match: if the script pushes "
+                     "SSZ deposits, add deposit_layout: ssz to the vector)";
     return "differs in" + out;
 }
 
@@ -137,6 +152,9 @@ void TextReporter::file(const FileResult& r)
     if (style_.verbose && r.uses_bignum)
         out_ << "  note: bignum field " << to_string(r.field) << " (from " << r.field_source
              << ")\n";
+    if (style_.verbose && r.uses_deposits)
+        out_ << "  note: deposit layout " << describe(r.deposit_layout) << ", from "
+             << (r.deposit_layout_declared ? "the vector's deposit_layout" : "the default") << "\n";
 
     if (style_.verbose)
         for (const auto& note : r.notes)
@@ -172,7 +190,8 @@ void TextReporter::file(const FileResult& r)
     if (!r.deposits_match)
     {
         out_ << "  deposit receipts differ: expected " << r.expected_deposits.size() << ", got "
-             << r.actual_deposits.size() << "\n";
+             << r.actual_deposits.size() << "; deposit layout " << describe(r.deposit_layout)
+             << "\n";
         const size_t n = std::max(r.expected_deposits.size(), r.actual_deposits.size());
         for (size_t i = 0; i < n; ++i)
         {
@@ -182,7 +201,7 @@ void TextReporter::file(const FileResult& r)
                 continue;
             out_ << "    deposit " << i << ":";
             if (e && a)
-                out_ << " " << deposit_difference(*e, *a) << "\n";
+                out_ << " " << deposit_difference(*e, *a, r.deposit_layout) << "\n";
             else
                 out_ << "\n      expected " << (e ? describe(*e) : "none") << "\n"
                      << "      actual   " << (a ? describe(*a) : "none") << "\n";

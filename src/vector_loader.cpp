@@ -18,9 +18,9 @@ namespace {
 namespace fs = std::filesystem;
 
 /// Keys of the top-level map that scout understands.
-const std::set<std::string> known_top_level_keys = {"beacon_state",     "shard_pre_state",
-                                                    "shard_blocks",     "shard_post_state",
-                                                    "deposit_receipts", "bignum_field"};
+const std::set<std::string> known_top_level_keys = {
+    "beacon_state",     "shard_pre_state", "shard_blocks",  "shard_post_state",
+    "deposit_receipts", "bignum_field",    "deposit_layout"};
 
 /// "1 root", "2 roots".
 std::string count(size_t n, const std::string& noun)
@@ -112,6 +112,18 @@ public:
                 fail(field, "bignum_field '" + printable(name) +
                                 "' is not a known field (bn128, secp256k1, "
                                 "bls12-381)");
+        }
+
+        if (const auto layout = root["deposit_layout"])
+        {
+            const auto name = scalar(layout, "deposit_layout");
+            const auto parsed = parse_deposit_layout(name);
+            if (!parsed)
+                fail(layout, "deposit_layout '" + printable(name) +
+                                 "' is not a known layout (ewasm: amount big-endian, as "
+                                 "ewasm/scout, the default; ssz: amount little-endian)");
+            v.deposit_layout = *parsed;
+            v.deposit_layout_declared = true;
         }
 
         if (const auto deposits = root["deposit_receipts"])

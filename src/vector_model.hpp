@@ -45,8 +45,23 @@ struct ShardBlock
     std::optional<uint64_t> expected_gas;  ///< `gas:`: pins the block's metered cost
 };
 
-/// The 184-byte deposit of ewasm/scout (SSZ layout of the phase 0 Deposit:
-/// pubkey 48, withdrawal_credentials 32, amount 8 little-endian, signature 96).
+/// How the 8-byte amount of a 184-byte deposit is encoded (docs/vector-format.md,
+/// "Deposits"); the vector's optional `deposit_layout` key chooses.
+enum class DepositLayout
+{
+    ewasm,  ///< big-endian, as ewasm/scout decodes it (u64::from_be_bytes): the default
+    ssz,    ///< little-endian, as SSZ serializes a uint64 (phase 0's Deposit)
+};
+
+/// "ewasm", "ssz": the key's values.
+const char* to_string(DepositLayout layout);
+/// "ewasm (amount big-endian, as ewasm/scout)", for reports.
+std::string describe(DepositLayout layout);
+/// The layout named by a `deposit_layout` value; nullopt for any other text.
+std::optional<DepositLayout> parse_deposit_layout(const std::string& name);
+
+/// The 184-byte deposit of ewasm/scout: pubkey 48, withdrawal_credentials 32,
+/// amount 8 (byte order: DepositLayout), signature 96.
 struct Deposit
 {
     static constexpr size_t pubkey_size = 48;
@@ -60,10 +75,10 @@ struct Deposit
     uint64_t amount = 0;
     std::array<uint8_t, signature_size> signature{};
 
-    /// Decodes the 184-byte layout; nullopt for any other length.
-    static std::optional<Deposit> decode(const uint8_t* data, size_t size);
-    /// The 184-byte layout.
-    Bytes encode() const;
+    /// Decodes the 184 bytes; nullopt for any other length.
+    static std::optional<Deposit> decode(const uint8_t* data, size_t size, DepositLayout layout);
+    /// The 184 bytes.
+    Bytes encode(DepositLayout layout) const;
 
     bool operator==(const Deposit& other) const;
     bool operator!=(const Deposit& other) const { return !(*this == other); }
@@ -81,7 +96,9 @@ struct TestVector
     std::vector<Deposit> deposits;      ///< deposit_receipts (absent = none expected)
     bool deposits_declared = false;     ///< whether deposit_receipts was present
     std::optional<FieldId> field;       ///< bignum_field (optional, scout's own key)
-    std::vector<std::string> warnings;  ///< non-fatal remarks (unknown keys, ...)
+    DepositLayout deposit_layout = DepositLayout::ewasm;  ///< deposit_layout (optional)
+    bool deposit_layout_declared = false;                 ///< whether deposit_layout was present
+    std::vector<std::string> warnings;                    ///< non-fatal remarks (unknown keys, ...)
 };
 
 }  // namespace scout

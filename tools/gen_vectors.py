@@ -32,6 +32,11 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VECTORS_DIR = os.path.join(REPO, "test-vectors")
 
 DEPOSIT_SIZE = 184           # pubkey 48 | withdrawal_credentials 32 | amount 8 | signature 96
+# The byte order of a deposit's amount, by the vector's deposit_layout key
+# (docs/vector-format.md): ewasm/scout's u64::from_be_bytes by default, SSZ's
+# little-endian uint64 with `deposit_layout: ssz`.
+AMOUNT_BYTE_ORDER = {"ewasm": "big", "ssz": "little"}
+DEFAULT_DEPOSIT_LAYOUT = "ewasm"
 TICK_BUDGET = 10_000_000     # scout's default budget, per block
 ZERO_ROOT = bytes(32)
 
@@ -193,14 +198,15 @@ class Deposit:
         self.amount = amount
         self.signature = signature
 
-    def encode(self):
+    def encode(self, layout=DEFAULT_DEPOSIT_LAYOUT):
         return (self.pubkey + self.withdrawal_credentials +
-                self.amount.to_bytes(8, "little") + self.signature)
+                self.amount.to_bytes(8, AMOUNT_BYTE_ORDER[layout]) + self.signature)
 
     @staticmethod
-    def decode(raw):
+    def decode(raw, layout=DEFAULT_DEPOSIT_LAYOUT):
         assert len(raw) == DEPOSIT_SIZE
-        return Deposit(raw[0:48], raw[48:80], int.from_bytes(raw[80:88], "little"), raw[88:184])
+        amount = int.from_bytes(raw[80:88], AMOUNT_BYTE_ORDER[layout])
+        return Deposit(raw[0:48], raw[48:80], amount, raw[88:184])
 
     def with_amount(self, amount):
         return Deposit(self.pubkey, self.withdrawal_credentials, amount, self.signature)
@@ -215,8 +221,9 @@ def model_accumulator(pre, data, field):
 
 
 def model_deposit(pre, data, field):
+    # The 184-byte records as pushed; run_model reads them in the vector's layout.
     k = len(data) // DEPOSIT_SIZE
-    deposits = [Deposit.decode(data[i * DEPOSIT_SIZE:(i + 1) * DEPOSIT_SIZE]) for i in range(k)]
+    deposits = [data[i * DEPOSIT_SIZE:(i + 1) * DEPOSIT_SIZE] for i in range(k)]
     return pre[:31] + bytes([(pre[31] + k) % 256]), deposits, 0
 
 
@@ -344,13 +351,15 @@ MODELS = {
 }
 
 
-def run_model(scripts, pre_roots, blocks, field=DEFAULT_FIELD):
-    """Runs the blocks in order; returns (post_roots, deposits, ticks per block)."""
+def run_model(scripts, pre_roots, blocks, field=DEFAULT_FIELD, deposit_layout=DEFAULT_DEPOSIT_LAYOUT):
+    """Runs the blocks in order; returns (post_roots, deposits, ticks per block).
+    Models return the deposits they push as 184-byte records; they are read
+    here in the vector's deposit layout."""
     roots = list(pre_roots)
     deposits, ticks = [], []
     for env, data in blocks:
         roots[env], new_deposits, used = MODELS[scripts[env]](roots[env], data, field)
-        deposits += new_deposits
+        deposits += [Deposit.decode(raw, deposit_layout) for raw in new_deposits]
         ticks.append(used)
     return roots, deposits, ticks
 
@@ -398,7 +407,7 @@ def as_hex(value):
 class Vector:
     def __init__(self, path, description, scripts, pre_roots, blocks, block_notes=None,
                  script_dir="../scripts/bin", libraries=None, bignum_field=None,
-                 run_field=None):
+                 run_field=None, deposit_layout=None):
         self.path = path                  # relative to test-vectors/
         self.description = description    # list of comment lines
         self.scripts = scripts            # script names
@@ -408,12 +417,13 @@ class Vector:
         # The field the run is expected to use: the key's, else run_field (what
         # `scout run --field` must say for the vector to pass), else the default.
         self.field = bignum_field or run_field or DEFAULT_FIELD
+        self.deposit_layout = deposit_layout  # the deposit_layout key, or None: absent
         self.pre_roots = [as_hex(r) for r in pre_roots]
         self.blocks = [(env, as_hex(d)) for env, d in blocks]
         self.block_notes = block_notes or [None] * len(blocks)
         roots, deposits, ticks = run_model(
             scripts, [r.raw for r in self.pre_roots], [(e, d.raw) for e, d in self.blocks],
-            self.field)
+            self.field, deposit_layout or DEFAULT_DEPOSIT_LAYOUT)
         self.post_roots = [Hex(r) for r in roots]
         self.deposits = deposits          # what the scripts emit
         self.expected_deposits = deposits if deposits else None  # None: key absent
@@ -424,6 +434,8 @@ class Vector:
         out += ["# " + line if line else "#" for line in self.description]
         if self.bignum_field is not None:
             out.append("bignum_field: %s" % self.bignum_field)
+        if self.deposit_layout is not None:
+            out.append("deposit_layout: %s" % self.deposit_layout)
         out.append("beacon_state:")
         out.append("  execution_scripts:")
         for name in self.scripts:
@@ -458,8 +470,8 @@ class Vector:
         return "\n".join(out) + "\n"
 
 
-def deposit_data(deposits):
-    return b"".join(d.encode() for d in deposits)
+def deposit_data(deposits, layout=DEFAULT_DEPOSIT_LAYOUT):
+    return b"".join(d.encode(layout) for d in deposits)
 
 
 def le32(n):
@@ -523,10 +535,42 @@ def vectors():
         ["env 0 runs deposit: each 184-byte record of the block data is pushed with",
          "eth2.pushNewDeposit and the root's last byte grows by the number of",
          "deposits, modulo 256 (0xfe + 0 + 1 + 3 = 0x02). env 1 runs helloworld.",
-         "Amounts include 1 and 2^64 - 1 (the largest u64)."],
+         "Amounts include 1 and 2^64 - 1 (the largest u64), written big-endian in the",
+         "block data: ewasm/scout's layout, the default (no deposit_layout key)."],
         ["deposit", "helloworld"], [pre0, g.root()], blocks,
         ["0 deposits", "helloworld", note_deposits(1), "helloworld, 40 bytes",
          note_deposits(3)]))
+
+    # ewasm/scout's layout, spelled out: 32 ETH in Gwei is 0x0000000773594000,
+    # so the amount's 8 bytes at offset 80 are 00 00 00 07 73 59 40 00. The
+    # second amount's bytes are distinct (01..08), so a swapped read shows.
+    g = Data("deposits_ewasm_scout")
+    ds = [g.deposit(32_000_000_000), g.deposit(0x0102030405060708)]
+    data = deposit_data(ds)
+    assert data[80:88] == bytes([0x00, 0x00, 0x00, 0x07, 0x73, 0x59, 0x40, 0x00])
+    assert data[DEPOSIT_SIZE + 80:DEPOSIT_SIZE + 88] == bytes(range(1, 9))
+    vs.append(Vector(
+        "deposits_ewasm_scout.yaml",
+        ["A deposit vector as ewasm/scout writes them (no deposit_layout key): the",
+         "amount is big-endian, as ewasm/scout decodes it with u64::from_be_bytes.",
+         "Block 0's first deposit carries 32000000000 as the bytes 00 00 00 07 73 59",
+         "40 00 at offset 80; its second 0x0102030405060708 as 01 02 .. 08."],
+        ["deposit"], [g.root()], [(0, data)], [note_deposits(2)]))
+
+    # The SSZ layout, chosen by the key: the same amounts little-endian.
+    g = Data("deposits_ssz")
+    ds = [g.deposit(32_000_000_000), g.deposit(0x0102030405060708), g.deposit()]
+    data = deposit_data(ds, "ssz")
+    assert data[80:88] == bytes([0x00, 0x40, 0x59, 0x73, 0x07, 0x00, 0x00, 0x00])
+    assert data[DEPOSIT_SIZE + 80:DEPOSIT_SIZE + 88] == bytes(range(8, 0, -1))
+    vs.append(Vector(
+        "deposits_ssz.yaml",
+        ["deposit_layout: ssz: deposit amounts are little-endian, as SSZ serializes",
+         "phase 0's Deposit. Block 0's first deposit carries 32000000000 as the bytes",
+         "00 40 59 73 07 00 00 00 at offset 80; its second 0x0102030405060708 as",
+         "08 07 .. 01."],
+        ["deposit"], [g.root()], [(0, data), (0, b"")], [note_deposits(3), "0 deposits"],
+        deposit_layout="ssz"))
 
     g = Data("multi_env")
     da = [g.deposit(32_000_000_000), g.deposit()]
@@ -741,6 +785,18 @@ def vectors():
          "first deposit are right."],
         ["deposit"], [g.root()], [(0, deposit_data(ds))], [note_deposits(2)])
     v.expected_deposits = [v.deposits[0], v.deposits[1].with_amount(32_000_000_001)]
+    vs.append(v)
+
+    g = Data("failing/deposit_layout_mismatch")
+    emitted = g.deposit(32_000_000_000)
+    v = failing(
+        "deposit_layout_mismatch.yaml",
+        ["the block data holds a deposit in the SSZ layout (amount 32000000000",
+         "little-endian) but the vector has no deposit_layout key: read big-endian, as",
+         "ewasm/scout does, the amount is 18112749083033600, not the 32000000000 listed."],
+        ["deposit"], [g.root()], [(0, deposit_data([emitted], "ssz"))], [note_deposits(1)])
+    assert v.deposits[0].amount == int.from_bytes((32_000_000_000).to_bytes(8, "little"), "big")
+    v.expected_deposits = [emitted]
     vs.append(v)
 
     g = Data("failing/missing_deposit")

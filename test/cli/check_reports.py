@@ -4,7 +4,7 @@ regular expression: parsing XML and JSON, comparing runs, rewriting files.
 
 Usage: check_reports.py SCENARIO SCOUT REPO_ROOT
 Scenarios: junit, json, tap, parallel, shard, filter, update, update_refuses,
-           quiet, trace, bench, no_colour.
+           update_layouts, deposit_layouts, quiet, trace, bench, no_colour.
 Exit 0 when the scenario holds; otherwise prints why and exits 1.
 """
 import json
@@ -98,6 +98,14 @@ def json_report():
     check(dep["blocks"][2]["deposits"][0]["amount"] == 32000000000, "deposit amount")
     check(any(c["function"] == "eth2.pushNewDeposit" for c in dep["blocks"][2]["host_calls"]),
           "no traced pushNewDeposit")
+    # The deposit layout each vector used: the default, the key, none without deposits.
+    check((dep["deposit_layout"], dep["deposit_layout_source"]) == ("ewasm", "the default"),
+          "deposits.yaml layout %r" % dep.get("deposit_layout"))
+    ssz = files["test-vectors/deposits_ssz.yaml"]
+    check(ssz["status"] == "passed" and ssz["deposit_layout"] == "ssz" and
+          ssz["deposit_layout_source"] == "the vector's deposit_layout", "deposits_ssz.yaml layout")
+    check(ssz["blocks"][0]["deposits"][0]["amount"] == 32000000000, "ssz deposit amount")
+    check("deposit_layout" not in files["test-vectors/helloworld.yaml"], "helloworld has a layout")
     trap = files["test-vectors/failing/trap_unreachable.yaml"]["blocks"][-1]["trap"]
     check(trap == {"kind": "wasm", "message": "unreachable"}, "trap %r" % trap)
     wrong = files["test-vectors/failing/wrong_root.yaml"]["root_mismatches"]
@@ -199,6 +207,76 @@ def update():
         check(run("run", dst)[0] == 0, "updated deposits do not pass")
     finally:
         shutil.rmtree(tmp)
+
+
+def amounts_in(text):
+    return [int(a) for a in re.findall(r"^    amount: (\d+)$", text, re.M)]
+
+
+def pushed_amounts(text, byte_order):
+    """The amounts of the 184-byte records in the vector's block data (every
+    block runs the deposit script), read in `byte_order`, in Python."""
+    data = bytes.fromhex("".join(re.findall(r'^    data: "([0-9a-f]*)"$', text, re.M)))
+    check(len(data) % 184 == 0 and data, "block data is not whole deposits")
+    return [int.from_bytes(data[i + 80:i + 88], byte_order) for i in range(0, len(data), 184)]
+
+
+def update_layouts():
+    """--update writes the amounts as the vector's deposit layout reads the bytes."""
+    tmp = tempfile.mkdtemp()
+    try:
+        shutil.copytree(os.path.join(ROOT, "scripts", "bin"), os.path.join(tmp, "scripts", "bin"))
+        os.makedirs(os.path.join(tmp, "v"))
+        ssz = open(os.path.join(V, "deposits_ssz.yaml")).read()
+        ewasm = open(os.path.join(V, "deposits_ewasm_scout.yaml")).read()
+        check("\ndeposit_layout: ssz\n" in ssz and "\ndeposit_layout" not in ewasm, "source vectors")
+        cases = [("ssz.yaml", ssz, "little", "deposit_layout: ssz"),
+                 ("ewasm.yaml", ewasm, "big", None),
+                 # SSZ bytes, the key switched to ewasm: read big-endian.
+                 ("switched.yaml", ssz.replace("deposit_layout: ssz", "deposit_layout: ewasm"),
+                  "big", "deposit_layout: ewasm")]
+        for name, text, order, key_line in cases:
+            want = pushed_amounts(text, order)
+            broken = re.sub(r"^    amount: \d+$", "    amount: 1", text, flags=re.M)
+            dst = os.path.join(tmp, "v", name)
+            open(dst, "w").write(broken)
+            rc, out, err = run("run", "--update", dst)
+            check(rc == 0 and "UPDATED" in out, "%s: --update exit %d" % (name, rc), out, err)
+            new = open(dst).read()
+            check(amounts_in(new) == want, "%s: written amounts %r, expected %r (%s-endian)" %
+                  (name, amounts_in(new), want, order))
+            if key_line:
+                check(key_line + "\n" in new, "%s: the deposit_layout key was lost" % name, new)
+            rc, out, _ = run("run", "-v", dst)
+            check(rc == 0, "%s: the updated file does not pass" % name, out)
+            layout = "ssz" if order == "little" else "ewasm"
+            check("note: deposit layout %s (amount %s-endian" % (layout, order) in out,
+                  "%s: -v does not name the layout" % name, out)
+        check(amounts_in(open(os.path.join(tmp, "v", "switched.yaml")).read())[0] ==
+              18112749083033600, "32 ETH little-endian read big-endian")
+    finally:
+        shutil.rmtree(tmp)
+
+
+def deposit_layouts():
+    """JUnit and TAP name the layout where deposits differ."""
+    vec = "test-vectors/failing/deposit_layout_mismatch.yaml"
+    fd, path = tempfile.mkstemp(suffix=".xml")
+    os.close(fd)
+    rc, out, err = run("run", "--format", "junit", "--output", path, vec)
+    check(rc == 1, "junit exit %d" % rc, out, err)
+    failure = ET.parse(path).getroot().find("testsuite").find("testcase").find("failure")
+    os.unlink(path)
+    check("deposit receipts differ (layout ewasm)" in failure.get("message"),
+          "junit failure message %r" % failure.get("message"))
+    check("deposit layout ewasm (amount big-endian" in failure.text and
+          "amount: expected 32000000000, actual 18112749083033600" in failure.text and
+          "add deposit_layout: ssz" in failure.text, "junit failure text", failure.text)
+    rc, out, err = run("run", "--format", "tap", vec)
+    check(rc == 1 and "deposit layout ewasm (amount big-endian" in out and
+          "add deposit_layout: ssz" in out, "tap", out, err)
+    rc, out, _ = run("run", "--format", "tap", "test-vectors/deposits_ssz.yaml")
+    check(rc == 0, "tap deposits_ssz exit %d" % rc, out)
 
 
 def update_refuses():
@@ -311,6 +389,7 @@ def cache_dir():
 
 SCENARIOS = {"cache_dir": cache_dir, "junit": junit, "json": json_report, "tap": tap, "parallel": parallel, "shard": shard,
              "filter": filter_, "update": update, "update_refuses": update_refuses,
+             "update_layouts": update_layouts, "deposit_layouts": deposit_layouts,
              "quiet": quiet, "trace": trace, "bench": bench, "no_colour": no_colour}
 
 if __name__ == "__main__":

@@ -473,29 +473,6 @@ TEST(JsNumberString, FixedAndExponentBoundaries)
     EXPECT_EQ(eei::js_number_string(-5e-324), "-5e-324");
 }
 
-TEST(TraceInScript, EveryEngineShowsTheValues)
-{
-    // A script as AssemblyScript compiles `trace("n =", 2, 42, 0.25)`: the
-    // string in the ~lib/rt/stub layout, n = 2, the unused values as 0.
-    const std::string text = R"((module
-  (import "env" "trace" (func $trace (param i32 i32 f64 f64 f64 f64 f64)))
-  (memory (export "memory") 1)
-  (data (i32.const 16) "\10\00\00\00\01\00\00\00\01\00\00\00\06\00\00\00n\00 \00=\00")
-  (func (export "main")
-    (call $trace (i32.const 32) (i32.const 2) (f64.const 42) (f64.const 0.25)
-      (f64.const 0) (f64.const 0) (f64.const 0))))
-)";
-    for (const auto& name : engine_names())
-    {
-        auto script = make_engine(name, {})->load(scout_test::wat(text));
-        Bytes data;
-        BlockContext ctx;
-        ctx.block_data = &data;
-        script->run(ctx);
-        EXPECT_EQ(ctx.debug_output, std::vector<std::string>{"trace: n = 42, 0.25"}) << name;
-    }
-}
-
 // ------------------------------------------------------------------- seed
 
 TEST(SeedImport, IsALoadErrorThatSaysWhy)
@@ -518,28 +495,12 @@ TEST(SeedImport, IsALoadErrorThatSaysWhy)
     EXPECT_EQ(find_host_function("env", "seed"), nullptr);
 }
 
-TEST(SeedImport, RefusedWithAnySignatureAndOnEveryEngine)
+TEST(SeedImport, RefusedWithAnySignature)
 {
-    const std::string text = R"((module
-  (import "env" "seed" (func $seed (result f64)))
-  (memory (export "memory") 1)
-  (func (export "main") (drop (call $seed))))
-)";
-    for (const auto& name : engine_names())
-    {
-        try
-        {
-            make_engine(name, {})->load(scout_test::wat(text));
-            ADD_FAILURE() << name << " loaded it";
-        }
-        catch (const LoadError& e)
-        {
-            EXPECT_NE(std::string(e.what()).find("Math.random seed is not provided"),
-                      std::string::npos)
-                << name << ": " << e.what();
-        }
-    }
     ModuleInterface m;
     m.imports = {{"env", "seed", ExternKind::function, FuncType{{ValType::i32}, {}}}};
     EXPECT_THROW(bind_imports(m), LoadError);
 }
+
+// On every engine, through a script: EngineConformance.AssemblyScriptTraceShowsTheValues
+// and EngineConformance.AssemblyScriptSeedIsRefused (engine_conformance_test.cpp).

@@ -72,7 +72,9 @@ protected:
     BlockContext ctx;
 };
 
-Bytes deposit_bytes(uint64_t amount)
+/// A deposit with the amount's bytes written big-endian (ewasm/scout) or
+/// little-endian (SSZ) by hand.
+Bytes deposit_bytes(uint64_t amount, bool little_endian = false)
 {
     Bytes b;
     for (int i = 0; i < 48; ++i)
@@ -80,7 +82,7 @@ Bytes deposit_bytes(uint64_t amount)
     for (int i = 0; i < 32; ++i)
         b.push_back(static_cast<uint8_t>(0x80 + i));
     for (int i = 0; i < 8; ++i)
-        b.push_back(static_cast<uint8_t>(amount >> (8 * i)));
+        b.push_back(static_cast<uint8_t>(amount >> (8 * (little_endian ? i : 7 - i))));
     for (int i = 0; i < 96; ++i)
         b.push_back(static_cast<uint8_t>(0xff - i));
     return b;
@@ -347,15 +349,46 @@ TEST_F(Eei, SavePostStateRootOutOfRangeTraps)
 
 // ------------------------------------------------------------ pushNewDeposit
 
+TEST_F(Eei, PushNewDepositEwasmLayoutOf32Eth)
+{
+    // 32 ETH in Gwei as ewasm/scout's vectors write it: 00 00 00 07 73 59 40 00.
+    Bytes bytes = deposit_bytes(0);
+    const uint8_t amount[] = {0x00, 0x00, 0x00, 0x07, 0x73, 0x59, 0x40, 0x00};
+    std::copy(std::begin(amount), std::end(amount), bytes.begin() + 80);
+    set_memory(0, bytes);
+    call("eth2", "pushNewDeposit", {i32(0), i32(184)});
+    ASSERT_EQ(ctx.deposits.size(), 1u);
+    EXPECT_EQ(ctx.deposits[0].amount, 32000000000u);
+    // The same bytes read little-endian: what scout read before the default changed.
+    ctx.deposit_layout = DepositLayout::ssz;
+    call("eth2", "pushNewDeposit", {i32(0), i32(184)});
+    ASSERT_EQ(ctx.deposits.size(), 2u);
+    EXPECT_EQ(ctx.deposits[1].amount, 18112749083033600u);
+}
+
+TEST_F(Eei, PushNewDepositSszLayoutIsLittleEndian)
+{
+    ctx.deposit_layout = DepositLayout::ssz;
+    const uint64_t amount = 0x0102030405060708ull;
+    set_memory(16, deposit_bytes(amount, true));
+    EXPECT_EQ(memory[16 + 80], 0x08);
+    call("eth2", "pushNewDeposit", {i32(16), i32(184)});
+    ASSERT_EQ(ctx.deposits.size(), 1u);
+    EXPECT_EQ(ctx.deposits[0].amount, amount);
+    EXPECT_EQ(ctx.deposits[0].encode(DepositLayout::ssz), deposit_bytes(amount, true));
+    EXPECT_EQ(ctx.deposits[0].encode(DepositLayout::ewasm), deposit_bytes(amount));
+}
+
 TEST_F(Eei, PushNewDepositDecodesTheLayout)
 {
+    // The default: ewasm/scout's layout, amount big-endian (u64::from_be_bytes).
     const uint64_t amount = 0x0102030405060708ull;
     set_memory(16, deposit_bytes(amount));
+    EXPECT_EQ(memory[16 + 80], 0x01);
     call("eth2", "pushNewDeposit", {i32(16), i32(184)});
     ASSERT_EQ(ctx.deposits.size(), 1u);
     const Deposit& d = ctx.deposits[0];
-    EXPECT_EQ(d.amount, amount);  // little-endian: first byte in memory is 0x08
-    EXPECT_EQ(memory[16 + 80], 0x08);
+    EXPECT_EQ(d.amount, amount);
     EXPECT_EQ(d.pubkey[0], 1);
     EXPECT_EQ(d.pubkey[47], 48);
     EXPECT_EQ(d.withdrawal_credentials[0], 0x80);

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 using namespace scout;
 using scout_test::contains;
@@ -134,7 +135,36 @@ TEST_P(EngineConformance, DepositPushedThroughTheEngine)
 )");
     const auto ctx = run(*s);
     ASSERT_EQ(ctx.deposits.size(), 1u);
-    EXPECT_EQ(ctx.deposits[0].amount, 0x0201u);
+    EXPECT_EQ(ctx.deposits[0].amount, 0x0102000000000000u);  // big-endian: the default
+}
+
+TEST_P(EngineConformance, AssemblyScriptTraceShowsTheValues)
+{
+    // As AssemblyScript compiles `trace("n =", 2, 42, 0.25)`: the string in the
+    // ~lib/rt/stub layout, n = 2, the unused values 0. The f64 arguments must
+    // reach the host function whole on every engine.
+    auto s = load(R"((module
+  (import "env" "trace" (func $trace (param i32 i32 f64 f64 f64 f64 f64)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "\10\00\00\00\01\00\00\00\01\00\00\00\06\00\00\00n\00 \00=\00")
+  (func (export "main")
+    (call $trace (i32.const 32) (i32.const 2) (f64.const 42) (f64.const 0.25)
+      (f64.const 0) (f64.const 0) (f64.const 0))))
+)");
+    const auto ctx = run(*s);
+    EXPECT_EQ(ctx.debug_output, std::vector<std::string>{"trace: n = 42, 0.25"});
+}
+
+TEST_P(EngineConformance, AssemblyScriptSeedIsRefused)
+{
+    const auto error = load_error_of(wat(R"((module
+  (import "env" "seed" (func $seed (result f64)))
+  (memory (export "memory") 1)
+  (func (export "main") (drop (call $seed))))
+)"));
+    EXPECT_TRUE(contains(error, "import env.seed () -> (f64): AssemblyScript's Math.random seed "
+                                "is not provided"))
+        << error;
 }
 
 TEST_P(EngineConformance, UnreachableTrapsKindWasm)

@@ -135,13 +135,15 @@ Bytes32 plus(Bytes32 root, int n)
     return root;
 }
 
-/// The 184-byte deposit encoding, written out by hand.
-std::string deposit_hex(uint64_t amount)
+/// The 184-byte deposit encoding, written out by hand: the amount big-endian
+/// (ewasm/scout's layout, the default), or little-endian (deposit_layout: ssz).
+std::string deposit_hex(uint64_t amount, bool little_endian = false)
 {
-    std::string amount_le;
+    std::string amount_hex;
     for (int i = 0; i < 8; ++i)
-        amount_le += hex_of(Bytes{static_cast<uint8_t>(amount >> (8 * i))});
-    return std::string(96, '1') + std::string(64, '2') + amount_le + std::string(192, '3');
+        amount_hex +=
+            hex_of(Bytes{static_cast<uint8_t>(amount >> (8 * (little_endian ? i : 7 - i)))});
+    return std::string(96, '1') + std::string(64, '2') + amount_hex + std::string(192, '3');
 }
 
 std::string deposit_receipt_yaml(uint64_t amount)
@@ -278,6 +280,43 @@ TEST_F(Runner, DepositsMatching)
     ASSERT_EQ(r.actual_deposits.size(), 1u);
     EXPECT_EQ(r.actual_deposits[0].amount, 32000000000u);
     EXPECT_EQ(r.blocks[0].deposits, 1u);
+    EXPECT_EQ(r.deposit_layout, DepositLayout::ewasm);
+    EXPECT_FALSE(r.deposit_layout_declared);
+    EXPECT_TRUE(r.uses_deposits);
+}
+
+TEST_F(Runner, DepositLayoutSszReadsTheAmountLittleEndian)
+{
+    script("deposit.wasm", deposit_wat);
+    const auto r = run(vector_yaml({"deposit.wasm"}, {a},
+                                   {{0, "0x" + deposit_hex(32000000000, true)}}, {a},
+                                   "deposit_layout: ssz\ndeposit_receipts:\n" +
+                                       deposit_receipt_yaml(32000000000)));
+    EXPECT_EQ(r.status, FileStatus::passed) << r.error;
+    EXPECT_EQ(r.deposit_layout, DepositLayout::ssz);
+    EXPECT_TRUE(r.deposit_layout_declared);
+    ASSERT_EQ(r.actual_deposits.size(), 1u);
+    EXPECT_EQ(r.actual_deposits[0].amount, 32000000000u);
+}
+
+TEST_F(Runner, DepositInTheOtherLayoutFails)
+{
+    // Little-endian bytes in a vector without the key: read big-endian, 32 ETH
+    // becomes 0x0040597307000000 = 18112749083033600 (computed by hand).
+    script("deposit.wasm", deposit_wat);
+    const auto r = run(vector_yaml({"deposit.wasm"}, {a},
+                                   {{0, "0x" + deposit_hex(32000000000, true)}}, {a},
+                                   "deposit_receipts:\n" + deposit_receipt_yaml(32000000000)));
+    EXPECT_EQ(r.status, FileStatus::failed);
+    ASSERT_EQ(r.actual_deposits.size(), 1u);
+    EXPECT_EQ(r.actual_deposits[0].amount, 18112749083033600u);
+}
+
+TEST_F(Runner, NoDepositsNoLayoutInTheReport)
+{
+    script("copy.wasm", copy_wat);
+    const auto r = run(vector_yaml({"copy.wasm"}, {a}, {{0, ""}}, {a}));
+    EXPECT_FALSE(r.uses_deposits);
 }
 
 TEST_F(Runner, DepositsMismatch)

@@ -231,6 +231,37 @@ TEST_F(VectorLoader, DepositReceiptsEmptyListIsDeclared)
     EXPECT_TRUE(v.deposits.empty());
 }
 
+TEST_F(VectorLoader, DepositLayoutDefaultsToEwasm)
+{
+    const auto v = parse(base_vector());
+    EXPECT_EQ(v.deposit_layout, DepositLayout::ewasm);
+    EXPECT_FALSE(v.deposit_layout_declared);
+}
+
+TEST_F(VectorLoader, DepositLayoutKey)
+{
+    const auto ssz = parse(base_vector() + "deposit_layout: ssz\n");
+    EXPECT_EQ(ssz.deposit_layout, DepositLayout::ssz);
+    EXPECT_TRUE(ssz.deposit_layout_declared);
+    EXPECT_TRUE(ssz.warnings.empty());
+    const auto ewasm = parse("deposit_layout: ewasm\n" + base_vector());
+    EXPECT_EQ(ewasm.deposit_layout, DepositLayout::ewasm);
+    EXPECT_TRUE(ewasm.deposit_layout_declared);
+}
+
+TEST_F(VectorLoader, DepositLayoutUnknownNameIsAnErrorWithItsLine)
+{
+    expect_error(base_vector() + "deposit_layout: big-endian\n", 13,
+                 "deposit_layout 'big-endian' is not a known layout (ewasm: amount big-endian");
+    expect_error(base_vector() + "deposit_layout: SSZ\n", 13, "'SSZ' is not a known layout");
+}
+
+TEST_F(VectorLoader, DepositLayoutNotAScalarIsAnError)
+{
+    expect_error(base_vector() + "deposit_layout: [ssz]\n", 13, "deposit_layout");
+    expect_error(base_vector() + "deposit_layout:\n  a: b\n", 14, "deposit_layout");
+}
+
 TEST_F(VectorLoader, LibrariesParsed)
 {
     const auto yaml = with_line(base_vector(), 3,
