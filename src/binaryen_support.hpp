@@ -17,10 +17,14 @@ namespace scout::binaryen {
 const ::FeatureSet& script_features();
 
 /// Parses a wasm binary into `module` (features set). Throws LoadError
-/// ("invalid wasm binary: ...").
+/// ("invalid wasm binary: ...", with what Binaryen printed). What Binaryen
+/// prints while it parses (warnings about the name section, ...) goes to the
+/// calling thread's OutputCapture (output_capture.hpp), or nowhere.
 void parse(const Bytes& wasm, wasm::Module& module);
 
-/// Binaryen's validator: "" for a valid module, else its first error line.
+/// Binaryen's validator: "" for a valid module, else its first error line
+/// (the rest of its report is dropped; a valid module's output goes to the
+/// calling thread's OutputCapture).
 std::string validation_errors(wasm::Module& module);
 
 }  // namespace scout::binaryen

@@ -2,6 +2,7 @@
 
 #include "engine.hpp"
 #include "hex.hpp"
+#include "result_json.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -121,11 +122,62 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
     return out;
 }
 
+EngineOutcome engine_outcome(const std::string& engine, const FileResult& r)
+{
+    EngineOutcome o{engine, to_string(r.status), ""};
+    if (!r.not_run.empty())
+    {
+        o.verdict = "not run";
+        o.reason = r.not_run;
+    }
+    else if (r.status == FileStatus::error)
+        o.reason = r.error;
+    else if (const auto* t = r.trapped_block())
+        o.reason = "block " + std::to_string(t->index) + ", env " + std::to_string(t->env) +
+                   ": trap (" + to_string(t->trap->kind) + "): " + t->trap->message;
+    else if (!r.load_error.empty())
+        o.reason = r.load_error;
+    else if (r.status == FileStatus::failed)
+    {
+        std::vector<std::string> what;
+        if (!r.root_mismatches.empty())
+            what.push_back(std::to_string(r.root_mismatches.size()) + " post-state root" +
+                           (r.root_mismatches.size() == 1 ? "" : "s") + " differ");
+        if (!r.deposits_match)
+            what.push_back("deposit receipts differ");
+        if (!r.gas_mismatches.empty())
+            what.push_back("gas differs");
+        for (size_t i = 0; i < what.size(); ++i)
+            o.reason += (i ? ", " : "") + what[i];
+    }
+    return o;
+}
+
 FileResult combine_engine_results(const std::vector<std::string>& engines,
                                   std::vector<FileResult> results)
 {
-    auto lines = disagreements(engines, results);
-    FileResult combined = std::move(results.front());
+    std::vector<EngineOutcome> outcomes;
+    for (size_t i = 0; i < results.size(); ++i)
+        outcomes.push_back(engine_outcome(engines[i], results[i]));
+    // An engine that lacks a feature the vector's modules use did not run:
+    // it neither agrees nor disagrees. The others are compared.
+    std::vector<std::string> ran_names;
+    std::vector<FileResult> ran;
+    for (size_t i = 0; i < results.size(); ++i)
+        if (results[i].not_run.empty())
+        {
+            ran_names.push_back(engines[i]);
+            ran.push_back(std::move(results[i]));
+        }
+    if (ran.empty())  // no engine could run it: the first one's error
+    {
+        FileResult only = std::move(results.front());
+        only.engines = std::move(outcomes);
+        return only;
+    }
+    auto lines = disagreements(ran_names, ran);
+    FileResult combined = std::move(ran.front());
+    combined.engines = std::move(outcomes);
     if (!lines.empty())
     {
         combined.disagreements = std::move(lines);

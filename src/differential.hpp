@@ -22,8 +22,16 @@ std::optional<std::vector<std::string>> parse_engine_list(const std::string& tex
 std::vector<std::string> disagreements(const std::vector<std::string>& engines,
                                        const std::vector<FileResult>& results);
 
-/// The first engine's result, failed and carrying the disagreements when the
-/// engines do not agree.
+/// One engine's verdict on a file and why: the error, the trap, what differs,
+/// or the feature it lacks (FileResult::not_run: verdict "not run").
+EngineOutcome engine_outcome(const std::string& engine, const FileResult& result);
+
+/// The result of the first engine that ran the file, with every engine's
+/// outcome (FileResult::engines); failed and carrying the disagreements when
+/// the engines that ran do not agree. An engine that lacks a feature the
+/// file's modules use (FileResult::not_run) is left out of the comparison, so
+/// it does not fail the file by itself. When none could run it, the first
+/// engine's result (an error).
 FileResult combine_engine_results(const std::vector<std::string>& engines,
                                   std::vector<FileResult> results);
 

@@ -1,6 +1,7 @@
 #include "engine.hpp"
 
 #include "binaryen_engine.hpp"
+#include "module_check.hpp"
 #include "wabt_engine.hpp"
 #include "wasm2c_engine.hpp"
 
@@ -15,17 +16,21 @@ struct EngineEntry
     const char* name;
     std::unique_ptr<Engine> (*make)(const EngineLimits&);
     std::string (*describe)();
+    /// Why the engine cannot run SIMD (v128) code; null when it can.
+    const char* no_simd;
 };
 
 const EngineEntry engines[] = {
     {"binaryen", make_binaryen_engine,
-     [] { return std::string("Binaryen ") + binaryen_version() + " interpreter"; }},
+     [] { return std::string("Binaryen ") + binaryen_version() + " interpreter"; }, nullptr},
     {"wasm2c", make_wasm2c_engine,
      [] {
          return std::string("wabt " WABT_VERSION_STRING " wasm2c, compiled with $SCOUT_CC or cc");
-     }},
+     },
+     "which wabt " WABT_VERSION_STRING "'s wasm2c cannot translate (it aborts on SIMD "
+     "instructions)"},
     {"wabt", make_wabt_engine,
-     [] { return std::string("wabt " WABT_VERSION_STRING " interpreter"); }},
+     [] { return std::string("wabt " WABT_VERSION_STRING " interpreter"); }, nullptr},
 };
 
 const EngineEntry* find(std::string_view name)
@@ -56,6 +61,14 @@ std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& l
 {
     const auto* e = find(name);
     return e ? e->make(limits) : nullptr;
+}
+
+std::string engine_cannot_run(std::string_view name, const FeatureUse& features)
+{
+    const auto* e = find(name);
+    if (e != nullptr && e->no_simd != nullptr && !features.simd.empty())
+        return "uses SIMD (" + features.simd + "), " + e->no_simd;
+    return {};
 }
 
 }  // namespace scout

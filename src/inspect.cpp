@@ -3,6 +3,8 @@
 #include "eei.hpp"
 #include "errors.hpp"
 #include "hex.hpp"
+#include "module_check.hpp"
+#include "output_capture.hpp"
 
 #include <openssl/sha.h>
 
@@ -36,6 +38,40 @@ std::pair<bool, std::string> binding_of(const ImportDesc& imp)
     }
 }
 
+/// Which engines can run the module as a script: a feature one lacks, else
+/// whether it loads there (the wasm2c engine compiles it, or finds it cached).
+void print_engines(const Bytes& bytes, std::ostream& out)
+{
+    const FeatureUse features = feature_use(bytes);
+    std::vector<std::pair<std::string, std::string>> verdicts;  // engine, why not ("": can)
+    size_t can = 0;
+    for (const auto& name : engine_names())
+    {
+        std::string why = engine_cannot_run(name, features);
+        if (why.empty())
+        {
+            OutputCapture quiet;  // its Binaryen output is shown above already
+            try
+            {
+                make_engine(name, {})->load(bytes);
+            }
+            catch (const LoadError& e)
+            {
+                why = e.what();
+            }
+            catch (const std::exception& e)
+            {
+                why = std::string("engine error: ") + e.what();
+            }
+        }
+        can += why.empty();
+        verdicts.emplace_back(name, why);
+    }
+    out << "engines    " << can << " of " << verdicts.size() << " can run it\n";
+    for (const auto& [name, why] : verdicts)
+        out << "  " << (why.empty() ? "ok    " + name : "no    " + name + ": " + why) << "\n";
+}
+
 }  // namespace
 
 int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::ostream& out)
@@ -51,7 +87,13 @@ int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::
     out << "module     " << file.string() << "\n"
         << "size       " << bytes.size() << " bytes\n"
         << "sha256     " << sha256_hex(bytes) << "\n";
-    const ModuleFacts facts = engine.inspect(bytes);
+    ModuleFacts facts;
+    std::vector<std::string> printed;  // what Binaryen prints about the module, shown here
+    {
+        OutputCapture capture;  // (this thread's std::cout too: nothing of ours in it)
+        facts = engine.inspect(bytes);
+        printed = capture.lines();
+    }
     if (!facts.error.empty())
     {
         out << "valid      no: " << facts.error << "\n";
@@ -60,6 +102,8 @@ int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::
     }
     else
         out << "valid      yes (" << engine.name() << ")\n";
+    for (const auto& line : printed)
+        out << "binaryen   " << line << "\n";
 
     out << "functions  " << facts.defined_functions << " defined, "
         << facts.interface.imports.size() << " imported\n";
@@ -118,6 +162,7 @@ int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::
         if (facts.float_use_count > facts.float_uses.size())
             out << "  ... and " << (facts.float_use_count - facts.float_uses.size()) << " more\n";
     }
+    print_engines(bytes, out);
     out << "verdict    "
         << (loadable ? "loads as an execution script" : "does not load as an execution script")
         << "\n";

@@ -142,13 +142,15 @@ public:
         c << "    <testcase classname=\"scout." << xml(info_.engine) << "\" name=\"" << xml(name)
           << "\" file=\"" << xml(name) << "\" time=\"" << seconds_text(file_seconds(r)) << "\">\n";
         if (r.status == FileStatus::error)
-            c << "      <error message=\"" << xml(r.error) << "\" type=\"bad input\">"
-              << xml(r.error) << "</error>\n";
+            c << "      <error message=\"" << xml(r.error) << "\" type=\""
+              << (r.not_run.empty() ? "bad input" : "not run") << "\">"
+              << xml(r.engines.empty() ? r.error : details(r)) << "</error>\n";
         else if (r.status == FileStatus::failed)
             c << "      <failure message=\"" << xml(failure_summary(r)) << "\" type=\""
               << (r.trapped_block() ? "trap" : "mismatch") << "\">" << xml(details(r))
               << "</failure>\n";
-        std::string debug;
+        // Several engines: each one's verdict (why one did not run, say).
+        std::string debug = r.status == FileStatus::passed ? engines_text(r) : "";
         for (const auto& b : r.blocks)
             for (const auto& line : b.debug_output)
                 debug += "block " + std::to_string(b.index) + ", env " + std::to_string(b.env) +
@@ -207,10 +209,12 @@ public:
         ++n_;
         const bool ok = r.status == FileStatus::passed;
         out_ << (ok ? "ok " : "not ok ") << n_ << " - " << printable(r.file.string()) << "\n";
-        if (ok)
+        if (ok && !engines_noteworthy(r))
             return;
         out_ << "  ---\n  status: " << to_string(r.status) << "\n  message: |\n";
-        std::istringstream lines(r.status == FileStatus::error ? r.error : details(r));
+        std::istringstream lines(ok ? engines_text(r)
+                                 : r.status == FileStatus::error && r.engines.empty() ? r.error
+                                                                                      : details(r));
         std::string line;
         while (std::getline(lines, line))
             out_ << "    " << line << "\n";

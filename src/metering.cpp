@@ -6,6 +6,7 @@
 #include "binaryen_support.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
+#include "output_capture.hpp"
 #include "wasm_types.hpp"
 
 #include <ir/iteration.h>
@@ -349,7 +350,12 @@ Bytes meter_on_this_stack(const Bytes& wasm_bytes, const GasTable& table);
 Bytes meter_module(const Bytes& wasm_bytes, const GasTable& table)
 {
     Bytes out;
-    run_on_large_stack(metering_stack_bytes, [&] { out = meter_on_this_stack(wasm_bytes, table); });
+    // What Binaryen prints on the metering thread goes to the caller's capture.
+    OutputCapture* caller = OutputCapture::current();
+    run_on_large_stack(metering_stack_bytes, [&] {
+        OutputCapture forward(caller);
+        out = meter_on_this_stack(wasm_bytes, table);
+    });
     return out;
 }
 

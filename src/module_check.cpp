@@ -80,6 +80,71 @@ private:
     uint64_t module_locals_ = 0;
 };
 
+/// Notes the first use of each feature in FeatureUse.
+class FeatureReader final : public wabt::BinaryReaderNop
+{
+public:
+    bool OnError(const wabt::Error&) override { return true; }
+
+    wabt::Result OnFuncType(wabt::Index index, wabt::Index param_count, wabt::Type* params,
+                            wabt::Index result_count, wabt::Type* results) override
+    {
+        for (wabt::Index i = 0; i < param_count; ++i)
+            if (params[i] == wabt::Type::V128)
+                simd("type " + std::to_string(index) + ": v128 parameter");
+        for (wabt::Index i = 0; i < result_count; ++i)
+            if (results[i] == wabt::Type::V128)
+                simd("type " + std::to_string(index) + ": v128 result");
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result OnImportGlobal(wabt::Index, std::string_view, std::string_view, wabt::Index index,
+                                wabt::Type type, bool) override
+    {
+        if (type == wabt::Type::V128)
+            simd("global " + std::to_string(index) + ": v128");
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result BeginGlobal(wabt::Index index, wabt::Type type, bool) override
+    {
+        if (type == wabt::Type::V128)
+            simd("global " + std::to_string(index) + ": v128");
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result BeginFunctionBody(wabt::Index index, wabt::Offset) override
+    {
+        function_ = index;
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result OnLocalDecl(wabt::Index, wabt::Index, wabt::Type type) override
+    {
+        if (type == wabt::Type::V128)
+            simd("function " + std::to_string(function_) + ": v128 local");
+        return wabt::Result::Ok;
+    }
+
+    wabt::Result OnOpcode(wabt::Opcode opcode) override
+    {
+        if (opcode.GetPrefix() == 0xfd)  // the SIMD proposal's opcode prefix
+            simd("function " + std::to_string(function_) + ": " + opcode.GetName());
+        return wabt::Result::Ok;
+    }
+
+    FeatureUse use;
+
+private:
+    void simd(std::string where)
+    {
+        if (use.simd.empty())
+            use.simd = std::move(where);
+    }
+
+    wabt::Index function_ = 0;
+};
+
 }  // namespace
 
 const wabt::Features& wabt_script_features()
@@ -116,6 +181,13 @@ void check_binary(const Bytes& wasm)
         throw LoadError("invalid wasm binary: " +
                         (reader.message.empty() ? std::string("unreadable") : reader.message));
     }
+}
+
+FeatureUse feature_use(const Bytes& wasm)
+{
+    FeatureReader reader;
+    (void)wabt::ReadBinary(wasm.data(), wasm.size(), &reader, wabt_read_options());
+    return reader.use;
 }
 
 }  // namespace scout

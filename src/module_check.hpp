@@ -11,6 +11,7 @@
 #include "bytes.hpp"
 
 #include <cstdint>
+#include <string>
 
 namespace wabt {
 struct Features;
@@ -46,5 +47,17 @@ wabt::ReadBinaryOptions wabt_read_options();
 /// locals, a module more locals or types, or a table more entries than the
 /// limits above.
 void check_binary(const Bytes& wasm);
+
+/// Where a module first uses each wasm feature that not every engine has
+/// (engine_cannot_run, engine.hpp); empty when it does not use it.
+struct FeatureUse
+{
+    /// SIMD (v128): "function 2: i32x4.add", "type 0: v128 parameter", ...
+    std::string simd;
+};
+
+/// The features `wasm` uses. Never throws: a malformed module reports what
+/// was read before the fault (check_binary is the judge of well-formedness).
+FeatureUse feature_use(const Bytes& wasm);
 
 }  // namespace scout

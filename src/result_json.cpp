@@ -70,9 +70,23 @@ json file_result_to_json(const FileResult& r)
     json f = {{"file", r.file.string()},
               {"status", to_string(r.status)},
               {"time_seconds", file_seconds(r)}};
+    if (!r.engines.empty())
+    {
+        json engines = json::array();
+        for (const auto& e : r.engines)
+        {
+            json o = {{"engine", e.engine}, {"status", e.verdict}};
+            if (!e.reason.empty())
+                o["reason"] = e.reason;
+            engines.push_back(o);
+        }
+        f["engines"] = engines;
+    }
     if (r.status == FileStatus::error)
     {
         f["error"] = r.error;
+        if (!r.not_run.empty())
+            f["not_run"] = r.not_run;
         return f;
     }
     f["load_seconds"] = r.load_seconds;
@@ -198,9 +212,14 @@ FileResult file_result_from_json(const json& f)
     r.status = status == "passed"   ? FileStatus::passed
                : status == "failed" ? FileStatus::failed
                                     : FileStatus::error;
+    if (f.contains("engines"))
+        for (const auto& e : f.at("engines"))
+            r.engines.push_back({e.at("engine").get<std::string>(),
+                                 e.at("status").get<std::string>(), e.value("reason", "")});
     if (r.status == FileStatus::error)
     {
         r.error = f.at("error").get<std::string>();
+        r.not_run = f.value("not_run", "");
         return r;
     }
     r.load_seconds = f.at("load_seconds").get<double>();

@@ -2,6 +2,8 @@
 
 #include "eei.hpp"
 #include "errors.hpp"
+#include "module_check.hpp"
+#include "output_capture.hpp"
 #include "vector_loader.hpp"
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <set>
 
 namespace scout {
 namespace {
@@ -121,6 +124,14 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
                                      " (--max-block-data)");
         auto prepare = [&](const ModuleRef& ref) {
             Bytes code = read_module_file(ref, file);
+            // A feature this engine lacks: not run here (docs/cli.md, "Several engines").
+            if (const auto why = engine_cannot_run(engine.name(), feature_use(code)); !why.empty())
+            {
+                result.not_run = ref.declared + ": " + why;
+                throw InputError(file.string(), ref.line,
+                                 ref.declared + ": not run on the " + std::string(engine.name()) +
+                                     " engine: " + why);
+            }
             if (options.deterministic)
                 reject_floating_point(engine, code, ref, file);
             if (!result.metered)
@@ -135,17 +146,28 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
             }
         };
         std::vector<LibraryCode> libraries;
+        // What Binaryen prints while it reads a module (warnings about its name
+        // section, ...) becomes a note (-v), once per file, never terminal text.
+        std::set<std::string> printed;
+        auto note_printed = [&](const OutputCapture& capture, const std::string& what) {
+            for (const auto& line : capture.lines())
+                if (printed.insert(line).second)
+                    result.notes.push_back(what + ": Binaryen printed: " + line);
+        };
         for (const auto& lib : vector.libraries)
         {
             result.notes.push_back("library '" + lib.name + "' " + origin_note(lib.module));
+            OutputCapture binaryen_output;
             libraries.push_back({lib.name, prepare(lib.module)});
             // Libraries compute with the field too (their bignum imports).
             result.uses_bignum = result.uses_bignum ||
                                  imports_bignum(engine.inspect(libraries.back().wasm).interface);
+            note_printed(binaryen_output, "library '" + lib.name + "'");
         }
         for (const auto& ref : vector.scripts)
         {
             result.notes.push_back("script " + origin_note(ref));
+            OutputCapture binaryen_output;
             const Bytes code = prepare(ref);
             try
             {
@@ -157,6 +179,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
             {
                 throw InputError(file.string(), ref.line, ref.declared + ": " + e.what());
             }
+            note_printed(binaryen_output, "script " + ref.declared);
         }
     }
     catch (const InputError& e)

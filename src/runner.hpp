@@ -88,13 +88,27 @@ enum class FileStatus
     error,   ///< bad input: the vector or a script could not be loaded
 };
 
+/// What one engine of several (--engine a,b) made of a file.
+struct EngineOutcome
+{
+    std::string engine;
+    std::string verdict;  ///< "passed", "failed", "error" or "not run"
+    std::string reason;   ///< why, for all but "passed"
+};
+
 /// The outcome of one vector file.
 struct FileResult
 {
     std::filesystem::path file;
     FileStatus status = FileStatus::error;
-    std::string error;                ///< for FileStatus::error: "file:line: reason"
-    std::string load_error;           ///< a failed run that never reached a block (crash, timeout)
+    std::string error;       ///< for FileStatus::error: "file:line: reason"
+    std::string load_error;  ///< a failed run that never reached a block (crash, timeout)
+    /// FileStatus::error because a script or library uses a wasm feature this
+    /// engine does not implement (engine_cannot_run): why. Not run, rather
+    /// than a fault of the vector.
+    std::string not_run;
+    /// With several engines: each one's verdict, in --engine order.
+    std::vector<EngineOutcome> engines;
     std::vector<std::string> notes;   ///< warnings and path resolution, for -v
     std::vector<BlockResult> blocks;  ///< blocks that ran, in order
     size_t blocks_total = 0;

@@ -60,6 +60,28 @@ std::string deposit_difference(const Deposit& e, const Deposit& a, DepositLayout
 
 }  // namespace
 
+std::string engines_text(const FileResult& r)
+{
+    if (r.engines.empty())
+        return {};
+    std::string out = "  engines:";
+    for (size_t i = 0; i < r.engines.size(); ++i)
+        out += (i ? ", " : " ") + r.engines[i].engine + " " + r.engines[i].verdict;
+    out += "\n";
+    for (const auto& e : r.engines)
+        if (!e.reason.empty())
+            out += "    " + e.engine + " " + e.verdict + ": " + e.reason + "\n";
+    return out;
+}
+
+bool engines_noteworthy(const FileResult& r)
+{
+    for (const auto& e : r.engines)
+        if (e.verdict != "passed")
+            return true;
+    return false;
+}
+
 std::string TextReporter::paint(const char* colour, const std::string& text) const
 {
     return style_.colour ? std::string("\x1b[") + colour + "m" + text + "\x1b[0m" : text;
@@ -132,6 +154,13 @@ void TextReporter::file(const FileResult& r)
         ++failed_;
         ++errors_;
         out_ << paint("1;31", "ERROR") << " " << r.error << "\n";
+        out_ << engines_text(r);
+        if (!r.disagreements.empty())
+        {
+            out_ << "  engines disagree:\n";
+            for (const auto& d : r.disagreements)
+                out_ << "    " << d << "\n";
+        }
         return;
     }
     const bool failed = r.status == FileStatus::failed;
@@ -172,6 +201,8 @@ void TextReporter::file(const FileResult& r)
         out_ << "  " << (r.blocks_total - r.blocks.size()) << " of " << r.blocks_total
              << " blocks not run after the trap\n";
 
+    if (style_.verbose || engines_noteworthy(r))
+        out_ << engines_text(r);
     if (!r.disagreements.empty())
     {
         out_ << "  engines disagree:\n";

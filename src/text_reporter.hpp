@@ -18,6 +18,15 @@ struct TextStyle
     bool colour = false;   ///< ANSI colours (a terminal, and NO_COLOR unset)
 };
 
+/// With several engines (FileResult::engines): "  engines: binaryen passed,
+/// wasm2c not run, wabt passed" and a line with each reason ("    wasm2c not
+/// run: simd.wasm: uses SIMD (...), which ..."); "" for a single engine. The
+/// text, JUnit and TAP reports show it.
+std::string engines_text(const FileResult& result);
+
+/// Whether engines_text is worth showing without -v: an engine did not pass.
+bool engines_noteworthy(const FileResult& result);
+
 class TextReporter : public Reporter
 {
 public:

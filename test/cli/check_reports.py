@@ -4,7 +4,8 @@ regular expression: parsing XML and JSON, comparing runs, rewriting files.
 
 Usage: check_reports.py SCENARIO SCOUT REPO_ROOT
 Scenarios: junit, json, tap, parallel, shard, filter, update, update_refuses,
-           update_layouts, deposit_layouts, quiet, trace, bench, no_colour.
+           update_layouts, deposit_layouts, binaryen_output, engine_reasons, quiet,
+           trace, bench, no_colour.
 Exit 0 when the scenario holds; otherwise prints why and exits 1.
 """
 import json
@@ -279,6 +280,208 @@ def deposit_layouts():
     check(rc == 0, "tap deposits_ssz exit %d" % rc, out)
 
 
+def leb(n):
+    out = bytearray()
+    while True:
+        b = n & 0x7f
+        n >>= 7
+        out.append(b | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def wasm_name(s):
+    return leb(len(s)) + s
+
+
+def section(sid, payload):
+    return bytes([sid]) + leb(len(payload)) + payload
+
+
+def empty_local_name_module():
+    """A script as AssemblyScript and wabt.js emit them: its name section names
+    a local with the empty string (wat2wasm cannot write that). main copies the
+    pre-state root to the post-state root; its local 0 is named ""."""
+    i32, func = 0x7f, 0x60
+    types = section(1, leb(2) + bytes([func, 0, 0]) + bytes([func, 1, i32, 0]))
+    imports = section(2, leb(2) +
+                      wasm_name(b"eth2") + wasm_name(b"loadPreStateRoot") + bytes([0]) + leb(1) +
+                      wasm_name(b"eth2") + wasm_name(b"savePostStateRoot") + bytes([0]) + leb(1))
+    functions = section(3, leb(1) + leb(0))
+    memory = section(5, leb(1) + bytes([0]) + leb(1))
+    exports = section(7, leb(2) + wasm_name(b"main") + bytes([0]) + leb(2) +
+                      wasm_name(b"memory") + bytes([2]) + leb(0))
+    body = (leb(1) + leb(1) + bytes([i32]) +                   # one i32 local
+            bytes([0x41, 0x00, 0x10, 0x00, 0x41, 0x00, 0x10, 0x01, 0x0b]))
+    code = section(10, leb(1) + leb(len(body)) + body)
+    function_names = leb(1) + leb(2) + wasm_name(b"main")
+    local_names = leb(1) + leb(2) + leb(1) + leb(0) + wasm_name(b"")  # local 0 of main: ""
+    names = (bytes([1]) + leb(len(function_names)) + function_names +
+             bytes([2]) + leb(len(local_names)) + local_names)
+    custom = section(0, wasm_name(b"name") + names)
+    return (b"\0asm" + bytes([1, 0, 0, 0]) + types + imports + functions + memory + exports +
+            code + custom)
+
+
+def binaryen_output():
+    """What Binaryen prints about a module never reaches the terminal: not
+    with -q, not by default, not with several engines or threads; -v shows it
+    as a note under the file, naming the script."""
+    tmp = tempfile.mkdtemp()
+    try:
+        with open(os.path.join(tmp, "as_names.wasm"), "wb") as f:
+            f.write(empty_local_name_module())
+        root = bytes(range(32)).hex()  # main saves the pre-state root unchanged
+        vectors = []
+        for i in range(4):
+            path = os.path.join(tmp, "names_%d.yaml" % i)
+            with open(path, "w") as f:
+                f.write("beacon_state:\n  execution_scripts:\n    - as_names.wasm\n"
+                        "shard_pre_state:\n  exec_env_states:\n    - \"%s\"\n"
+                        "shard_blocks:\n  - env: 0\n    data: \"\"\n"
+                        "shard_post_state:\n  exec_env_states:\n    - \"%s\"\n" % (root, root))
+            vectors.append(path)
+        for args in ([], ["-q"], ["--no-isolate", "-j", "2"], ["--engine", "all"],
+                     ["--engine", "all", "--no-isolate", "-j", "2", "-q"],
+                     ["--meter"], ["--format", "json"]):
+            rc, out, err = run("run", *args, *vectors)
+            check(rc == 0, "exit %d with %r" % (rc, args), out, err)
+            check(err == "", "stderr with %r is not empty" % (args,), err)
+            if "json" not in args:  # (JSON keeps notes: it has them as below)
+                check("warning" not in out, "a Binaryen warning in the report with %r" % (args,),
+                      out)
+        for args in (["-v"], ["-v", "--engine", "all", "--no-isolate", "-j", "2"]):
+            rc, out, err = run("run", *args, *vectors)
+            check(rc == 0 and err == "", "-v: exit %d" % rc, out, err)
+            notes = re.findall(r"^  note: script as_names\.wasm: Binaryen printed: "
+                               r"warning: empty local name at index 0 in function main\S*$",
+                               out, re.M)
+            check(len(notes) == len(vectors), "-v %r: %d notes, expected one per file" %
+                  (args, len(notes)), out)
+            for v in vectors:  # each under its own file's verdict
+                check(re.search(r"^PASS %s .*\n(  .*\n)*  note: script as_names\.wasm: Binaryen "
+                                r"printed: warning: empty local name" % re.escape(v), out, re.M),
+                      "no note under %s" % v, out)
+        rc, out, err = run("inspect", os.path.join(tmp, "as_names.wasm"))
+        check(rc == 0 and err == "", "inspect exit %d" % rc, out, err)
+        check(re.search(r"^binaryen   warning: empty local name at index 0 in function main", out,
+                        re.M), "inspect does not show what Binaryen printed", out)
+    finally:
+        shutil.rmtree(tmp)
+
+
+SIMD_WAT = """(module
+  (import "eth2" "loadPreStateRoot" (func $load (param i32)))
+  (import "eth2" "savePostStateRoot" (func $save (param i32)))
+  (memory (export "memory") 1)
+  (func (export "main")
+    (call $load (i32.const 0))
+    (v128.store (i32.const 0)
+      (i32x4.add (v128.load (i32.const 0)) (v128.const i32x4 1 2 3 0xffffffff)))
+    (call $save (i32.const 0))))
+"""
+
+
+def simd_vector(folder):
+    """A script using SIMD (as clang -msimd128 emits) and its vector: the first
+    four u32 lanes of the root get 1, 2, 3 and 2^32 - 1 added (computed here)."""
+    wat = os.path.join(folder, "simd.wat")
+    with open(wat, "w") as f:
+        f.write(SIMD_WAT)
+    subprocess.run(["wat2wasm", wat, "-o", os.path.join(folder, "simd.wasm")], check=True)
+    pre = bytes(range(100, 132))
+    post = bytearray(pre)
+    for lane, add in enumerate((1, 2, 3, 0xffffffff)):
+        v = (int.from_bytes(pre[4 * lane:4 * lane + 4], "little") + add) % 2 ** 32
+        post[4 * lane:4 * lane + 4] = v.to_bytes(4, "little")
+    path = os.path.join(folder, "simd.yaml")
+    with open(path, "w") as f:
+        f.write("beacon_state:\n  execution_scripts:\n    - simd.wasm\n"
+                "shard_pre_state:\n  exec_env_states:\n    - \"%s\"\n"
+                "shard_blocks:\n  - env: 0\n    data: \"\"\n"
+                "shard_post_state:\n  exec_env_states:\n    - \"%s\"\n" % (pre.hex(), post.hex()))
+    return path
+
+
+def engine_reasons():
+    """--engine all gives each engine's verdict and reason in every format; an
+    engine lacking a feature is 'not run', not a disagreement; a load error on
+    one engine for a supported feature is a disagreement, with the reason."""
+    import jsonschema
+    with open(os.path.join(ROOT, "docs", "report-schema.json")) as f:
+        schema = json.load(f)
+    tmp = tempfile.mkdtemp()
+    try:
+        vec = simd_vector(tmp)
+        simd_reason = r"wasm2c not run: simd\.wasm: uses SIMD \(function 2: v128\.load\), which " \
+                      r"wabt [0-9.]+'s wasm2c cannot translate"
+        for extra in ([], ["--no-isolate"]):
+            rc, out, err = run("run", "--engine", "all", *extra, vec)
+            check(rc == 0, "SIMD on all engines %r: exit %d" % (extra, rc), out, err)
+            check("  engines: binaryen passed, wasm2c not run, wabt passed\n" in out and
+                  re.search("^    " + simd_reason, out, re.M) and "disagree" not in out,
+                  "SIMD text report %r" % extra, out)
+        rc, out, err = run("run", "--engine", "wasm2c", vec)
+        check(rc == 2 and re.search(r"^ERROR .*simd\.yaml:3: simd\.wasm: not run on the wasm2c "
+                                    r"engine: uses SIMD", out, re.M), "wasm2c alone", out, err)
+        # The engines that ran still have to agree.
+        env = dict(os.environ, SCOUT_TEST_BREAK_ENGINE="wabt")
+        rc, out, err = run("run", "--engine", "all", vec, env=env)
+        check(rc == 1 and "wasm2c not run" in out and
+              re.search(r"^    block 0 post-state: binaryen 0x\w+, wabt 0x", out, re.M),
+              "a broken wabt beside a skipped wasm2c", out, err)
+        # JSON, JUnit, TAP.
+        rc, out, err = run("run", "--engine", "all", "--format", "json", vec)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema)
+        engines = doc["files"][0]["engines"]
+        check([e["engine"] for e in engines] == ["binaryen", "wasm2c", "wabt"] and
+              [e["status"] for e in engines] == ["passed", "not run", "passed"] and
+              re.match(simd_reason.split(": ", 1)[1], engines[1]["reason"]) and
+              "reason" not in engines[0], "JSON engines %r" % engines)
+        xml_path = os.path.join(tmp, "r.xml")
+        rc, out, err = run("run", "--engine", "all", "--format", "junit", "--output", xml_path, vec)
+        case = ET.parse(xml_path).getroot().find("testsuite").find("testcase")
+        check(rc == 0 and case.find("failure") is None and
+              re.search(simd_reason, case.findtext("system-out") or ""), "JUnit", out)
+        rc, out, err = run("run", "--engine", "all", "--format", "tap", vec)
+        check(rc == 0 and re.search(r"^ok 1 - .*simd\.yaml\n  ---\n  status: passed\n  message: \|\n"
+                                    r"      engines: binaryen passed, wasm2c not run, wabt passed\n"
+                                    r"        " + simd_reason, out, re.M), "TAP", out)
+        # A load error on one engine only, for no missing feature: a disagreement.
+        cache = os.path.join(tmp, "cache")
+        env = dict(os.environ, SCOUT_CC="false")
+        hello = os.path.join(V, "helloworld.yaml")
+        rc, out, err = run("run", "--engine", "all", "--cache-dir", cache, hello, env=env)
+        check(rc == 1 and "  engines: binaryen passed, wasm2c error, wabt passed\n" in out and
+              re.search(r"^    wasm2c error: .*helloworld\.yaml:\d+: .*helloworld\.wasm: wasm2c "
+                        r"engine: 'false --version' failed", out, re.M) and
+              "    status: binaryen passed, wasm2c error, wabt passed" in out,
+              "one engine's load error", out, err)
+        rc, out, err = run("run", "--engine", "all", "--cache-dir", cache, "--format", "json", hello,
+                           env=env)
+        doc = json.loads(out)
+        jsonschema.validate(doc, schema)
+        e = doc["files"][0]["engines"][1]
+        check(rc == 1 and e["status"] == "error" and "'false --version' failed" in e["reason"],
+              "JSON load error %r" % e)
+        xml_path = os.path.join(tmp, "e.xml")
+        rc, out, err = run("run", "--engine", "all", "--cache-dir", cache, "--format", "junit",
+                           "--output", xml_path, hello, env=env)
+        failure = ET.parse(xml_path).getroot().find("testsuite").find("testcase").find("failure")
+        check("wasm2c error: " in failure.text and "'false --version' failed" in failure.text,
+              "JUnit load error", failure.text)
+        # inspect says which engines can run a module.
+        rc, out, err = run("inspect", os.path.join(tmp, "simd.wasm"))
+        check(rc == 0 and "engines    2 of 3 can run it\n  ok    binaryen\n" in out and
+              re.search(r"^  no    wasm2c: uses SIMD", out, re.M) and "  ok    wabt\n" in out,
+              "inspect engines", out, err)
+        rc, out, err = run("inspect", os.path.join(ROOT, "scripts", "bin", "helloworld.wasm"))
+        check(rc == 0 and "engines    3 of 3 can run it\n" in out, "inspect helloworld", out)
+    finally:
+        shutil.rmtree(tmp)
+
+
 def update_refuses():
     tmp = tempfile.mkdtemp()
     try:
@@ -390,6 +593,7 @@ def cache_dir():
 SCENARIOS = {"cache_dir": cache_dir, "junit": junit, "json": json_report, "tap": tap, "parallel": parallel, "shard": shard,
              "filter": filter_, "update": update, "update_refuses": update_refuses,
              "update_layouts": update_layouts, "deposit_layouts": deposit_layouts,
+             "binaryen_output": binaryen_output, "engine_reasons": engine_reasons,
              "quiet": quiet, "trace": trace, "bench": bench, "no_colour": no_colour}
 
 if __name__ == "__main__":

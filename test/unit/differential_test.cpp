@@ -1,4 +1,6 @@
 #include "differential.hpp"
+#include "engine.hpp"
+#include "module_check.hpp"
 
 #include <gtest/gtest.h>
 
@@ -107,4 +109,102 @@ TEST(CombineEngineResults, DisagreementFailsAPassingFile)
     const auto agreed = combine_engine_results({"a", "b"}, {passing_result(), passing_result()});
     EXPECT_EQ(agreed.status, FileStatus::passed);
     EXPECT_TRUE(agreed.disagreements.empty());
+}
+
+namespace {
+
+FileResult not_run_result(const std::string& why)
+{
+    FileResult r;
+    r.file = "v.yaml";
+    r.status = FileStatus::error;
+    r.error = "v.yaml:3: s.wasm: not run on the c engine: " + why;
+    r.not_run = "s.wasm: " + why;
+    return r;
+}
+
+FileResult error_result(const std::string& error)
+{
+    FileResult r;
+    r.file = "v.yaml";
+    r.status = FileStatus::error;
+    r.error = error;
+    return r;
+}
+
+}  // namespace
+
+TEST(CombineEngineResults, EveryEngineGetsAVerdictAndAReason)
+{
+    auto trapped = passing_result();
+    trapped.status = FileStatus::failed;
+    trapped.blocks[1].trap = TrapInfo{TrapKind::host, "boom"};
+    const auto combined = combine_engine_results(
+        {"a", "b", "c"}, {passing_result(), trapped, error_result("v.yaml:3: s.wasm: bad")});
+    ASSERT_EQ(combined.engines.size(), 3u);
+    EXPECT_EQ(combined.engines[0].engine, "a");
+    EXPECT_EQ(combined.engines[0].verdict, "passed");
+    EXPECT_EQ(combined.engines[0].reason, "");
+    EXPECT_EQ(combined.engines[1].verdict, "failed");
+    EXPECT_EQ(combined.engines[1].reason, "block 1, env 0: trap (host): boom");
+    EXPECT_EQ(combined.engines[2].verdict, "error");
+    EXPECT_EQ(combined.engines[2].reason, "v.yaml:3: s.wasm: bad");
+    // A load error on one engine is a disagreement: the file fails.
+    EXPECT_EQ(combined.status, FileStatus::failed);
+    EXPECT_TRUE(mentions(combined.disagreements, "status: a passed, b failed, c error"));
+}
+
+TEST(CombineEngineResults, AnEngineLackingAFeatureIsNotRunNotADisagreement)
+{
+    const auto combined = combine_engine_results(
+        {"a", "c", "b"}, {passing_result(), not_run_result("uses SIMD"), passing_result()});
+    EXPECT_EQ(combined.status, FileStatus::passed);
+    EXPECT_TRUE(combined.disagreements.empty());
+    ASSERT_EQ(combined.engines.size(), 3u);
+    EXPECT_EQ(combined.engines[1].verdict, "not run");
+    EXPECT_EQ(combined.engines[1].reason, "s.wasm: uses SIMD");
+    EXPECT_EQ(combined.blocks.size(), 2u);  // the result of an engine that ran
+}
+
+TEST(CombineEngineResults, TheEnginesThatRanMustStillAgree)
+{
+    auto b = passing_result();
+    b.blocks[0].post_state[5] = 9;
+    const auto combined =
+        combine_engine_results({"a", "c", "b"}, {passing_result(), not_run_result("uses SIMD"), b});
+    EXPECT_EQ(combined.status, FileStatus::failed);
+    EXPECT_TRUE(mentions(combined.disagreements, "block 0 post-state: a 0x"));
+    EXPECT_FALSE(mentions(combined.disagreements, "c "));
+}
+
+TEST(CombineEngineResults, TheFirstEngineThatRanIsReported)
+{
+    auto b = passing_result();
+    b.blocks.pop_back();
+    b.blocks_total = 1;
+    const auto combined = combine_engine_results({"c", "b"}, {not_run_result("uses SIMD"), b});
+    EXPECT_EQ(combined.status, FileStatus::passed);
+    EXPECT_EQ(combined.blocks.size(), 1u);
+    EXPECT_EQ(combined.engines[0].verdict, "not run");
+}
+
+TEST(CombineEngineResults, NoEngineCouldRunIt)
+{
+    const auto combined = combine_engine_results(
+        {"c", "d"}, {not_run_result("uses SIMD"), not_run_result("uses threads")});
+    EXPECT_EQ(combined.status, FileStatus::error);
+    EXPECT_EQ(combined.not_run, "s.wasm: uses SIMD");
+    ASSERT_EQ(combined.engines.size(), 2u);
+    EXPECT_EQ(combined.engines[1].reason, "s.wasm: uses threads");
+}
+
+TEST(EngineCannotRun, SimdOnWasm2cOnly)
+{
+    FeatureUse simd;
+    simd.simd = "function 2: i32x4.add";
+    EXPECT_EQ(engine_cannot_run("binaryen", simd), "");
+    EXPECT_EQ(engine_cannot_run("wabt", simd), "");
+    EXPECT_NE(engine_cannot_run("wasm2c", simd).find("uses SIMD (function 2: i32x4.add), which "),
+              std::string::npos);
+    EXPECT_EQ(engine_cannot_run("wasm2c", FeatureUse{}), "");
 }

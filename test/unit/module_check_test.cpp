@@ -7,6 +7,8 @@
 #include "errors.hpp"
 #include "module_check.hpp"
 
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -183,3 +185,37 @@ TEST(ModuleCheck, FuzzFindingsAreLoadErrorsOnEveryEngine)
 }
 
 }  // namespace
+
+// ------------------------------------------------------------ feature_use
+
+TEST(FeatureUse, FindsTheFirstSimdUse)
+{
+    EXPECT_EQ(scout::feature_use(scout_test::wat(R"((module
+  (func (param i32))
+  (func (drop (i32x4.splat (i32.const 1))))))"))
+                  .simd,
+              "function 1: i32x4.splat");
+    EXPECT_EQ(scout::feature_use(scout_test::wat(R"((module
+  (import "m" "f" (func))
+  (func (local i32 v128))))"))
+                  .simd,
+              "function 1: v128 local");
+    EXPECT_EQ(scout::feature_use(scout_test::wat("(module (func (param v128)))")).simd,
+              "type 0: v128 parameter");
+    EXPECT_EQ(
+        scout::feature_use(scout_test::wat("(module (global v128 (v128.const i64x2 0 0)))")).simd,
+        "global 0: v128");
+}
+
+TEST(FeatureUse, NoneInMvpOrMalformedModules)
+{
+    EXPECT_EQ(scout::feature_use(scout_test::wat(R"((module
+  (memory 1)
+  (func (result i64) (i64.extend_i32_s (i32.load (i32.const 0))))))"))
+                  .simd,
+              "");
+    EXPECT_EQ(scout::feature_use(Bytes{0x00, 0x61, 0x73}).simd, "");
+    Bytes truncated = header();
+    truncated.push_back(0x0a);
+    EXPECT_EQ(scout::feature_use(truncated).simd, "");
+}

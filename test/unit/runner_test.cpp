@@ -288,10 +288,9 @@ TEST_F(Runner, DepositsMatching)
 TEST_F(Runner, DepositLayoutSszReadsTheAmountLittleEndian)
 {
     script("deposit.wasm", deposit_wat);
-    const auto r = run(vector_yaml({"deposit.wasm"}, {a},
-                                   {{0, "0x" + deposit_hex(32000000000, true)}}, {a},
-                                   "deposit_layout: ssz\ndeposit_receipts:\n" +
-                                       deposit_receipt_yaml(32000000000)));
+    const auto r = run(vector_yaml(
+        {"deposit.wasm"}, {a}, {{0, "0x" + deposit_hex(32000000000, true)}}, {a},
+        "deposit_layout: ssz\ndeposit_receipts:\n" + deposit_receipt_yaml(32000000000)));
     EXPECT_EQ(r.status, FileStatus::passed) << r.error;
     EXPECT_EQ(r.deposit_layout, DepositLayout::ssz);
     EXPECT_TRUE(r.deposit_layout_declared);
@@ -304,9 +303,9 @@ TEST_F(Runner, DepositInTheOtherLayoutFails)
     // Little-endian bytes in a vector without the key: read big-endian, 32 ETH
     // becomes 0x0040597307000000 = 18112749083033600 (computed by hand).
     script("deposit.wasm", deposit_wat);
-    const auto r = run(vector_yaml({"deposit.wasm"}, {a},
-                                   {{0, "0x" + deposit_hex(32000000000, true)}}, {a},
-                                   "deposit_receipts:\n" + deposit_receipt_yaml(32000000000)));
+    const auto r =
+        run(vector_yaml({"deposit.wasm"}, {a}, {{0, "0x" + deposit_hex(32000000000, true)}}, {a},
+                        "deposit_receipts:\n" + deposit_receipt_yaml(32000000000)));
     EXPECT_EQ(r.status, FileStatus::failed);
     ASSERT_EQ(r.actual_deposits.size(), 1u);
     EXPECT_EQ(r.actual_deposits[0].amount, 18112749083033600u);

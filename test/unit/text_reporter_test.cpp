@@ -294,3 +294,93 @@ TEST(TextReporter, EmptySummary)
     TextReporter(out, false).summary();
     EXPECT_EQ(out.str(), "0 passed, 0 failed\n");
 }
+
+TEST(TextReporter, DepositMismatchNamesTheLayoutAndHintsAtTheOther)
+{
+    // 32000000000 = 0x0000000773594000; its bytes reversed read
+    // 0x0040597307000000 = 18112749083033600 (Python: int.from_bytes(
+    // (32000000000).to_bytes(8, "little"), "big")).
+    FileResult r = passed("d.yaml", 1);
+    r.status = FileStatus::failed;
+    r.deposits_match = false;
+    r.uses_deposits = true;
+    r.expected_deposits = {deposit(32000000000u)};
+    r.actual_deposits = {deposit(18112749083033600u)};
+    std::ostringstream out;
+    TextReporter(out, false).file(r);
+    EXPECT_TRUE(contains(out.str(), "deposit receipts differ: expected 1, got 1; deposit layout "
+                                    "ewasm (amount big-endian, as ewasm/scout)\n"))
+        << out.str();
+    EXPECT_TRUE(contains(out.str(), "(read little-endian, the amount would match: if the script "
+                                    "pushes SSZ deposits, add deposit_layout: ssz to the vector)"))
+        << out.str();
+    r.deposit_layout = DepositLayout::ssz;
+    std::ostringstream ssz;
+    TextReporter(ssz, false).file(r);
+    EXPECT_TRUE(contains(ssz.str(), "deposit layout ssz (amount little-endian, as SSZ)"))
+        << ssz.str();
+    EXPECT_TRUE(contains(ssz.str(), "(read big-endian, the amount would match")) << ssz.str();
+    // Amounts that are not each other's reversal get no hint.
+    r.actual_deposits = {deposit(5)};
+    std::ostringstream plain;
+    TextReporter(plain, false).file(r);
+    EXPECT_FALSE(contains(plain.str(), "would match")) << plain.str();
+}
+
+TEST(TextReporter, DepositLayoutNoteWithVerbose)
+{
+    FileResult r = passed("d.yaml", 1);
+    r.uses_deposits = true;
+    r.deposit_layout = DepositLayout::ssz;
+    r.deposit_layout_declared = true;
+    std::ostringstream out;
+    TextStyle verbose;
+    verbose.verbose = true;
+    TextReporter(out, verbose).file(r);
+    EXPECT_TRUE(contains(out.str(), "  note: deposit layout ssz (amount little-endian, as SSZ), "
+                                    "from the vector's deposit_layout\n"))
+        << out.str();
+    std::ostringstream quiet;
+    TextReporter(quiet, false).file(r);
+    EXPECT_FALSE(contains(quiet.str(), "deposit layout")) << quiet.str();
+}
+
+TEST(TextReporter, EnginesVerdictsWhenOneDidNotPass)
+{
+    FileResult r = passed("s.yaml", 1);
+    r.engines = {{"binaryen", "passed", ""},
+                 {"wasm2c", "not run", "s.wasm: uses SIMD (function 2: i32x4.add), which ..."},
+                 {"wabt", "passed", ""}};
+    std::ostringstream out;
+    TextReporter(out, false).file(r);
+    EXPECT_EQ(out.str(),
+              "PASS s.yaml (1 block)\n"
+              "  engines: binaryen passed, wasm2c not run, wabt passed\n"
+              "    wasm2c not run: s.wasm: uses SIMD (function 2: i32x4.add), which ...\n");
+    // All passed: only with -v.
+    r.engines[1] = {"wasm2c", "passed", ""};
+    std::ostringstream quiet;
+    TextReporter(quiet, false).file(r);
+    EXPECT_EQ(quiet.str(), "PASS s.yaml (1 block)\n");
+    std::ostringstream verbose;
+    TextReporter(verbose, true).file(r);
+    EXPECT_TRUE(contains(verbose.str(), "  engines: binaryen passed, wasm2c passed, wabt passed\n"))
+        << verbose.str();
+}
+
+TEST(TextReporter, AnErrorWithSeveralEnginesShowsEachOnesReason)
+{
+    FileResult r;
+    r.file = "s.yaml";
+    r.status = FileStatus::error;
+    r.error = "s.yaml:3: s.wasm: wasm2c engine: cc failed";
+    r.engines = {{"wasm2c", "error", r.error}, {"binaryen", "passed", ""}};
+    r.disagreements = {"status: wasm2c error, binaryen passed"};
+    std::ostringstream out;
+    TextReporter(out, false).file(r);
+    EXPECT_EQ(out.str(), "ERROR s.yaml:3: s.wasm: wasm2c engine: cc failed\n"
+                         "  engines: wasm2c error, binaryen passed\n"
+                         "    wasm2c error: s.yaml:3: s.wasm: wasm2c engine: cc failed\n"
+                         "  engines disagree:\n"
+                         "    status: wasm2c error, binaryen passed\n");
+}
