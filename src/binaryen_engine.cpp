@@ -2129,7 +2129,7 @@ public:
             std::make_unique<ParsedModule>(wasm_bytes, max_memory_bytes_, limits.max_memory_pages,
                                            limits.binaryen_opt, max_call_depth_);
         script_->bind(link_imports(script_->interface, library_interfaces));
-        check_script_exports(script_->interface);
+        main_params_ = check_script_exports(script_->interface).params;
         // The native stack a block can need: the script's deepest chain, plus
         // a library's (a script's call into a library runs on the same stack),
         // plus a megabyte for host functions and the harness's own frames.
@@ -2183,7 +2183,10 @@ private:
         instance.start(script_->start);
         block.instantiate_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        instance.callExport(wasm::Name("main"));
+        wasm::Literals zeros;
+        for (size_t i = 0; i < main_params_; ++i)
+            zeros.push_back(wasm::Literal(int32_t{0}));
+        instance.callExport(wasm::Name("main"), zeros);
     }
 
     struct Library
@@ -2191,6 +2194,7 @@ private:
         wasm::Name name;
         std::unique_ptr<ParsedModule> parsed;
     };
+    size_t main_params_ = 0;  ///< MainEntry::params: main's arguments, all zero
     std::shared_ptr<StackThread> thread_;
     size_t stack_bytes_ = 0;  ///< stack a block can need at most; 0: unbounded
     uint64_t max_memory_bytes_;

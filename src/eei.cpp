@@ -125,7 +125,20 @@ std::vector<const HostFunction*> bind_imports(const ModuleInterface& module)
     return out;
 }
 
-void check_script_exports(const ModuleInterface& module)
+std::string MainEntry::describe() const
+{
+    std::string out = "main " + to_string(type);
+    std::vector<std::string> how;
+    if (params == 2)
+        how.push_back("called with argc = 0 and argv = 0");
+    if (!type.results.empty())
+        how.push_back(type.results.size() == 1 ? "result ignored" : "results ignored");
+    for (size_t i = 0; i < how.size(); ++i)
+        out += (i == 0 ? ": " : ", ") + how[i];
+    return out;
+}
+
+MainEntry check_script_exports(const ModuleInterface& module)
 {
     const auto* main = module.find_export("main");
     if (main == nullptr)
@@ -133,15 +146,18 @@ void check_script_exports(const ModuleInterface& module)
     if (main->kind != ExternKind::function)
         throw LoadError(std::string("export 'main' is a ") + to_string(main->kind) +
                         ", expected a function");
-    if (main->type != FuncType{})
+    const auto& params = main->type.params;
+    const bool c_main = params == std::vector<ValType>{ValType::i32, ValType::i32};
+    if (!params.empty() && !c_main)
         throw LoadError("export 'main' has signature " + to_string(main->type) +
-                        ", expected () -> ()");
+                        ", expected no parameters or C's (i32, i32) (argc, argv); any results");
     const auto* memory = module.find_export("memory");
     if (memory == nullptr)
         throw LoadError("no exported memory 'memory'");
     if (memory->kind != ExternKind::memory)
         throw LoadError(std::string("export 'memory' is a ") + to_string(memory->kind) +
                         ", expected a memory");
+    return MainEntry{params.size(), main->type};
 }
 
 Value call_host_function(const HostFunction& f, BlockContext& block, MemoryView& memory,

@@ -71,8 +71,25 @@ struct ImportBinding
 std::vector<ImportBinding> link_imports(const ModuleInterface& module,
                                         const std::vector<LibraryInterface>& libraries);
 
-/// Checks that a script exports `main` as () -> () and a memory `memory`.
-/// Throws LoadError otherwise.
-void check_script_exports(const ModuleInterface& module);
+/// How scout enters a script: its exported `main`, called with `params` zero
+/// arguments, whatever it returns ignored. The peers accept the same: wasmi's
+/// invoke_export (ewasm/scout) and V8 (scout.ts) call AssemblyScript's
+/// `main(): i32` and ignore the result, and V8 calls C's `int main(int argc,
+/// char** argv)`, which clang exports as (i32, i32) -> i32, with zeros.
+struct MainEntry
+{
+    /// Arguments passed, all zero: 0, or 2 for C's (argc, argv).
+    size_t params = 0;
+    FuncType type;  ///< `main`'s signature as exported
+
+    /// For `-v` and `inspect`: "main () -> ()", or with what scout does about
+    /// parameters and results, e.g. "main (i32, i32) -> (i32): called with
+    /// argc = 0 and argv = 0, result ignored".
+    std::string describe() const;
+};
+
+/// Checks that a script exports `main` (with no parameters, or C's (i32, i32);
+/// any results) and a memory `memory`. Throws LoadError otherwise.
+MainEntry check_script_exports(const ModuleInterface& module);
 
 }  // namespace scout

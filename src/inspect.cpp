@@ -143,8 +143,8 @@ int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::
     }
     try
     {
-        check_script_exports(facts.interface);
-        out << "script     main () -> () and memory exported\n";
+        out << "script     " << check_script_exports(facts.interface).describe()
+            << "; memory exported\n";
     }
     catch (const LoadError& e)
     {

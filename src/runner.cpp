@@ -172,6 +172,9 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
             try
             {
                 scripts.push_back(engine.load(code, libraries));
+                result.notes.push_back(
+                    "script " + ref.declared + ": " +
+                    check_script_exports(scripts.back()->interface()).describe());
                 for (const auto& note : scripts.back()->load_notes())
                     result.notes.push_back("script " + ref.declared + ": " + note);
             }

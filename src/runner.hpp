@@ -30,8 +30,8 @@ struct RunOptions
     GasTable gas_table = GasTable::defaults();
     uint64_t gas_limit = 10'000'000'000;  ///< per block
     /// Largest block data, in bytes (ewasm/scout's shard block body size).
-    size_t max_block_data = 16384;
-    size_t max_deposits = 1024;  ///< per block
+    size_t max_block_data = size_t{1} << 20;  ///< phase 1's MAX_SHARD_BLOCK_SIZE (docs/cli.md)
+    size_t max_deposits = 1024;               ///< per block
     /// Reject scripts and libraries that use floating point (--deterministic).
     bool deterministic = false;
     /// Called before each block runs (the isolated worker reports progress).

@@ -428,15 +428,18 @@ public:
         return instance;
     }
 
-    /// Calls a function of no parameters on a fresh thread of bounded depth.
-    void call(wi::Ref function)
+    /// Calls a function with `zero_args` i32 zeros (a start function: none;
+    /// main: MainEntry::params) on a fresh thread of bounded depth; its
+    /// results are dropped.
+    void call(wi::Ref function, size_t zero_args = 0)
     {
         auto func = store_.UnsafeGet<wi::Func>(function);
         wi::Thread thread(store_);
         limit_call_depth(thread, max_call_depth_);
+        const wi::Values params(zero_args, wi::Value::Make(uint32_t{0}));
         wi::Values results;
         wi::Trap::Ptr trap;
-        if (wabt::Failed(func->Call(thread, {}, results, &trap)))
+        if (wabt::Failed(func->Call(thread, params, results, &trap)))
             fail(trap);
     }
 
@@ -526,7 +529,7 @@ public:
         }
         script_ = std::make_unique<ParsedModule>(wasm, limits);
         const auto bound = link_imports(script_->interface, library_interfaces);
-        check_script_exports(script_->interface);
+        main_params_ = check_script_exports(script_->interface).params;
         script_->bind(bound, parsed_libraries);
     }
 
@@ -544,11 +547,12 @@ public:
         auto instance = run.instantiate(*script_, libraries);
         block.instantiate_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        run.call(instance->exports().at(script_->main_export));
+        run.call(instance->exports().at(script_->main_export), main_params_);
     }
 
 private:
     uint32_t max_call_depth_;
+    size_t main_params_ = 0;  ///< MainEntry::params
     std::vector<std::unique_ptr<ParsedModule>> libraries_;
     std::unique_ptr<ParsedModule> script_;
 };

@@ -227,10 +227,9 @@ public:
     CompiledModule& operator=(const CompiledModule&) = delete;
 
     /// An export of the module by its wasm name; null when absent.
-    void* find_export(const std::string& name) const
-    {
-        return ::dlsym(handle_, export_symbol(name).c_str());
-    }
+    void* find_export(const std::string& name) const { return find_symbol(export_symbol(name)); }
+    /// A symbol of the shared object; null when absent.
+    void* find_symbol(const std::string& symbol) const { return ::dlsym(handle_, symbol.c_str()); }
     const fs::path& path() const { return path_; }
 
     size_t (*instance_size)() = nullptr;
@@ -616,9 +615,9 @@ public:
         notes_.push_back("wasm2c: " + how);
         bind(script_);
         stack_needed_ = stack_needed();
-        main_ = script_.code->find_export("main");
+        main_ = script_.code->find_symbol("scout_w2c_call_main");
         if (main_ == nullptr)
-            throw LoadError("wasm2c engine: no " + export_symbol("main") + " in " +
+            throw LoadError("wasm2c engine: no scout_w2c_call_main in " +
                             script_.code->path().string());
     }
 

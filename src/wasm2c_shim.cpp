@@ -274,6 +274,18 @@ std::string make_shim(const ModuleInterface& iface, const HeaderFacts& facts, ui
         c << "  " << inst << "* i = (" << inst << "*)p;\n  return " << facts.memory_expr
           << ";\n}\n";
     c << "uint32_t* scout_w2c_call_depth(void) { return &wasm_rt_call_stack_depth; }\n";
+    // A script's main, called through its own prototype (module.h): the
+    // arguments check_script_exports asks for (zeros), the results dropped,
+    // whatever their types (several results come back as a struct).
+    const auto* main = iface.find_export("main");
+    if (main != nullptr && main->kind == ExternKind::function)
+    {
+        c << "void scout_w2c_call_main(void* inst) {\n  (void)" << export_symbol("main") << "(("
+          << inst << "*)inst";
+        for (size_t k = 0; k < main->type.params.size(); ++k)
+            c << ", 0";
+        c << ");\n}\n";
+    }
     return c.str();
 }
 

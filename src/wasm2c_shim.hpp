@@ -17,7 +17,7 @@ namespace scout::wasm2c {
 
 /// Changes whenever the shim's C code, the context layout or the flags' meaning
 /// change: it is part of every cache key, so old objects are never reused.
-constexpr const char* kShimAbi = "scout-wasm2c-shim-6";
+constexpr const char* kShimAbi = "scout-wasm2c-shim-7";
 
 /// The module name given to wasm2c (-n): symbols are Z_m_* and Z_mZ_<export>.
 constexpr const char* kModuleName = "m";

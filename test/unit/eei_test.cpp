@@ -717,21 +717,55 @@ TEST(CheckScriptExports, MissingMain)
     EXPECT_TRUE(contains(msg, "'main'")) << msg;
 }
 
-TEST(CheckScriptExports, MainWithParams)
+TEST(CheckScriptExports, PlainMainTakesNoArguments)
 {
     ModuleInterface m;
-    m.exports = {memory_export(), main_export({{I32}, {}})};
-    const auto msg = load_error_of([&] { check_script_exports(m); });
-    EXPECT_TRUE(contains(msg, "(i32) -> ()")) << msg;
-    EXPECT_TRUE(contains(msg, "() -> ()")) << msg;
+    m.exports = {memory_export(), main_export()};
+    const MainEntry entry = check_script_exports(m);
+    EXPECT_EQ(entry.params, 0u);
+    EXPECT_EQ(entry.describe(), "main () -> ()");
 }
 
-TEST(CheckScriptExports, MainWithResult)
+TEST(CheckScriptExports, MainWithResultAccepted)
 {
+    // AssemblyScript's `main(): i32`: the result is ignored, as wasmi and V8 do.
     ModuleInterface m;
     m.exports = {memory_export(), main_export({{}, {I32}})};
-    const auto msg = load_error_of([&] { check_script_exports(m); });
-    EXPECT_TRUE(contains(msg, "() -> (i32)")) << msg;
+    const MainEntry entry = check_script_exports(m);
+    EXPECT_EQ(entry.params, 0u);
+    EXPECT_EQ(entry.describe(), "main () -> (i32): result ignored");
+}
+
+TEST(CheckScriptExports, MainWithSeveralResultsAccepted)
+{
+    ModuleInterface m;
+    m.exports = {memory_export(), main_export({{}, {I32, ValType::f64}})};
+    EXPECT_EQ(check_script_exports(m).describe(), "main () -> (i32, f64): results ignored");
+}
+
+TEST(CheckScriptExports, CMainCalledWithZeros)
+{
+    // clang's export of `int main(int argc, char** argv)`.
+    ModuleInterface m;
+    m.exports = {memory_export(), main_export({{I32, I32}, {I32}})};
+    const MainEntry entry = check_script_exports(m);
+    EXPECT_EQ(entry.params, 2u);
+    EXPECT_EQ(entry.describe(),
+              "main (i32, i32) -> (i32): called with argc = 0 and argv = 0, result ignored");
+}
+
+TEST(CheckScriptExports, OtherParametersRefused)
+{
+    for (const FuncType& type :
+         {FuncType{{I32}, {}}, FuncType{{ValType::f64}, {}}, FuncType{{I32, ValType::i64}, {I32}},
+          FuncType{{I32, I32, I32}, {}}, FuncType{{ValType::f32, ValType::f32}, {}}})
+    {
+        ModuleInterface m;
+        m.exports = {memory_export(), main_export(type)};
+        const auto msg = load_error_of([&] { check_script_exports(m); });
+        EXPECT_TRUE(contains(msg, to_string(type))) << msg;
+        EXPECT_TRUE(contains(msg, "expected no parameters or C's (i32, i32)")) << msg;
+    }
 }
 
 TEST(CheckScriptExports, MainNotAFunction)

@@ -1,4 +1,4 @@
-;; "main" takes a parameter: it must be () -> ().
+;; "main" takes a float parameter: neither no parameters nor C's (i32, i32).
 (module
   (memory (export "memory") 1)
-  (func (export "main") (param i32)))
+  (func (export "main") (param f64)))
