@@ -19,7 +19,7 @@
 ///
 /// With --opt LEVEL, scout's side first runs the optimization passes of
 /// --binaryen-opt LEVEL on the module (when its nesting allows: see
-/// within_depth_limit), so the same comparison checks that they change nothing
+/// optimizable), so the same comparison checks that they change nothing
 /// but the wording of wasm traps: the optimizer may replace the instruction
 /// that traps by an equivalent one (i32.div_s of a value it proved
 /// non-negative becomes i32.div_u, a constant pointer moves into the offset),
@@ -282,7 +282,9 @@ std::string trap_line(const std::string& why)
 std::string binaryen_words(const scout::Trap& t)
 {
     const std::string what = t.what();
-    if (what.rfind("call stack exhausted (Binaryen", 0) == 0)
+    // ScoutRunner runs with --max-call-depth 250 here: Binaryen's fixed limit,
+    // checked at the same point (on entry, after the arguments).
+    if (what.rfind("call stack exhausted: more than 250 nested calls", 0) == 0)
         return "stack limit";
     if (what.rfind("interpreter recursion limit", 0) == 0)
         return "interpreter recursion limit";
@@ -367,7 +369,7 @@ std::vector<std::string> run_scout(const scout::Bytes& wasm_bytes)
     transcript = &out;
     wasm::Module module;
     scout::binaryen::parse(wasm_bytes, module);
-    if (opt_level > 0 && scout::within_depth_limit(module, 250))
+    if (opt_level > 0 && scout::optimizable(module))
         scout::optimize(module, opt_level);
     // As ParsedModule: the start function is run by ScoutRunner::start.
     const wasm::Name start = module.start;
@@ -385,9 +387,9 @@ std::vector<std::string> run_scout(const scout::Bytes& wasm_bytes)
     std::unique_ptr<scout::ScoutRunner> runner;
     try
     {
-        // No --max-call-depth below Binaryen's 250: the limits compared are Binaryen's.
+        // --max-call-depth 250: Binaryen's fixed limit, which the reference has.
         runner = std::make_unique<scout::ScoutRunner>(module, code, &host, scout::LinkedInstances{},
-                                                      1'000'000);
+                                                      250, scout::native_frame_reserve(module));
         runner->start(start);
     }
     catch (const scout::Trap& t)
@@ -442,7 +444,7 @@ int main(int argc, char** argv)
             scout::binaryen::parse(bytes, check);
             if (const auto error = scout::binaryen::validation_errors(check); !error.empty())
                 throw scout::LoadError(error);
-            scout::run_on_large_stack(scout::interpreter_stack_bytes, [&] {
+            scout::run_on_large_stack(scout::interpreter_stack_bytes(250), [&] {
                 reference = run_reference(bytes);
                 fast = run_scout(bytes);
             });

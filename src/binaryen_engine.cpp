@@ -6,10 +6,9 @@
 #include "binaryen_support.hpp"
 #include "eei.hpp"
 #include "errors.hpp"
+#include "large_stack.hpp"
 #include "module_check.hpp"
 #include "trap.hpp"
-
-#include <openssl/crypto.h>
 
 #include <ir/iteration.h>
 #include <ir/module-utils.h>
@@ -21,12 +20,9 @@
 #include <wasm.h>
 
 #include <chrono>
-#include <condition_variable>
 #include <cstring>
 #include <iostream>
-#include <mutex>
 #include <optional>
-#include <pthread.h>
 #include <sstream>
 #include <unordered_map>
 
@@ -107,30 +103,52 @@ ModuleInterface describe(wasm::Module& module)
     return iface;
 }
 
-/// Binaryen's interpreter recurses natively once per nested expression (and
-/// per call). Its expression-depth limit is off in wasm::ModuleRunner, so a
+/// Binaryen's interpreter recurses natively once per nested expression and
+/// per call. Its expression-depth limit is off in wasm::ModuleRunner, so a
 /// deeply nested but valid function could overflow the C++ stack. ScoutRunner
-/// is ModuleRunner with that limit on, and runs on a thread whose stack fits it
-/// (StackThread) unless the module provably needs little (stack_levels):
-/// measured here, a nesting level takes 64 bytes on ScoutRunner's fast path
-/// and at most about 800 on Binaryen's own visitors, so 100,000 levels need at
-/// most about 80 MB of the 256 MB given.
+/// turns it on per invocation: a body nests at most max_interpreter_depth
+/// expressions (a call's body starts again at 0), and calls nest at most
+/// --max-call-depth deep (FrameScope). What one frame can take of the native
+/// stack is then bounded by its module's deepest body (frame_reserve), and
+/// ScoutRunner checks before every invocation that this fits in what is left
+/// (native_stack_left), else traps as a resource limit: a script never
+/// overflows the host stack, however its calls nest.
 constexpr wasm::Index max_interpreter_depth = 100'000;
-/// Under AddressSanitizer a level takes about 11 KB (redzones around every
-/// frame's locals), so sanitizer builds reserve 2 GiB: virtual address space,
-/// of which only the touched part is ever committed (docs/fuzzing.md, F8).
-#if defined(__SANITIZE_ADDRESS__)
-#define SCOUT_ASAN_STACK 1
+/// Native stack per nesting level and per call, with a margin. Measured by
+/// stack painting on Release builds: an expression takes 64 bytes on the fast
+/// path and at most ~800 on Binaryen's visitors (nested v128 and f32
+/// arithmetic), a call's frames about 1.1 KB, a small recursive function's
+/// call (its body nested a few levels) about 1.5 KB. Under AddressSanitizer,
+/// and without optimization, frames are far bigger (a level about 11 KB with
+/// ASan's redzones).
+#if defined(__SANITIZE_ADDRESS__) || !defined(__OPTIMIZE__)
+#define SCOUT_BIG_FRAMES 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define SCOUT_ASAN_STACK 1
+#define SCOUT_BIG_FRAMES 1
 #endif
 #endif
-#ifdef SCOUT_ASAN_STACK
-constexpr size_t interpreter_stack_bytes = size_t{2} << 30;
+#ifdef SCOUT_BIG_FRAMES
+constexpr uint64_t native_bytes_per_level = 16384;
+constexpr uint64_t native_bytes_per_call = 65536;
+constexpr bool inline_blocks = false;  ///< blocks never run on the caller's stack
 #else
-constexpr size_t interpreter_stack_bytes = size_t{256} << 20;
+constexpr uint64_t native_bytes_per_level = 2048;
+constexpr uint64_t native_bytes_per_call = 16384;
+/// Blocks of modules that provably need little stack run on the caller's.
+constexpr bool inline_blocks = true;
 #endif
+/// Stack kept free below a frame for host functions and the harness.
+constexpr uint64_t host_call_reserve = uint64_t{256} << 10;
+
+/// The stack of the engine's StackThread: the deepest body allowed, plus
+/// --max-call-depth calls. Reserved as address space (large_stack.hpp): only
+/// what a run touches is ever committed.
+size_t interpreter_stack_bytes(uint32_t max_call_depth)
+{
+    return max_interpreter_depth * native_bytes_per_level + host_call_reserve +
+           (uint64_t{max_call_depth} + 2) * native_bytes_per_call;
+}
 
 class BlockHost;
 class ScoutRunner;
@@ -308,8 +326,10 @@ class ScoutRunner : public wasm::ModuleRunnerBase<ScoutRunner>
     using Dispatch = wasm::OverriddenVisitor<ScoutRunner, wasm::Flow>;
 
 public:
+    /// `frame_reserve`: ParsedModule::frame_reserve, the native stack an
+    /// invocation must find free to start.
     ScoutRunner(wasm::Module& module, const ModuleCode& code, BlockHost* host,
-                LinkedInstances linked, uint32_t max_call_depth);
+                LinkedInstances linked, uint32_t max_call_depth, size_t frame_reserve);
 
     /// Runs the start function, with the depth limit on. ParsedModule moves the
     /// start function out of the module, so that the base constructor (which
@@ -553,37 +573,33 @@ private:
     wasm::Address checked_address(wasm::Load* curr, uint64_t ptr);
     wasm::Address checked_address(wasm::Store* curr, uint64_t ptr);
 
-    /// Calls nest no deeper than --max-call-depth. (Binaryen's own limit of 250
-    /// is fixed; this one can only be lower.) Taken before a call's arguments
-    /// are evaluated, and held while they are, as the old wrapper of
-    /// ModuleRunnerBase::visitCall did.
-    struct CallDepth
-    {
-        explicit CallDepth(ScoutRunner& r)
-          : runner(r)
-        {
-            if (++runner.call_depth_ > runner.max_call_depth_)
-            {
-                --runner.call_depth_;
-                throw Trap(TrapKind::resource, "call stack exhausted: more than " +
-                                                   std::to_string(runner.max_call_depth_) +
-                                                   " nested calls (--max-call-depth)");
-            }
-        }
-        ~CallDepth() { --runner.call_depth_; }
-        ScoutRunner& runner;
-    };
-
-    /// A function invocation's frame, as callFunctionInternal's FunctionScope
-    /// and its callDepth check ("stack limit" beyond 250 invocations).
+    /// A function invocation's frame, as callFunctionInternal's FunctionScope,
+    /// with its checks: calls nest at most --max-call-depth deep (checked where
+    /// Binaryen checks its fixed limit of 250, which scout does not use: on
+    /// entry, after the arguments were evaluated, as wabt and wasm2c do), each
+    /// invocation nests at most
+    /// max_interpreter_depth expressions, and the native stack has room for it.
     class FrameScope;
+    /// A host function's call counts as a nested call too (as on wabt and
+    /// wasm2c), checked where FrameScope checks a wasm function's.
+    void check_host_call_depth() const
+    {
+        if (call_depth_ > max_call_depth_)
+            call_stack_exhausted();
+    }
+    [[noreturn]] void call_stack_exhausted() const
+    {
+        throw Trap(TrapKind::resource, "call stack exhausted: more than " +
+                                           std::to_string(max_call_depth_) +
+                                           " nested calls (--max-call-depth)");
+    }
 
     const ModuleCode& code_;
     BlockHost* host_;
     std::vector<uint8_t>* memory_;  ///< the linear memory (the library's, when imported)
     uint32_t max_call_depth_;
     uint32_t call_depth_ = 0;
-    size_t invocations_ = 0;  ///< Binaryen's callDepth: nested invocations since the export call
+    size_t frame_reserve_;
     Frame* frame_ = nullptr;
     wasm::Flow pending_;
     std::unordered_map<wasm::Name, wasm::Literals*> globals_;
@@ -740,11 +756,6 @@ public:
 
     void trap(const char* why) override
     {
-        // ModuleRunner's fixed call-depth limit (250 in Binaryen 108) is a
-        // resource limit of this engine, not a wasm trap of the script.
-        if (std::strcmp(why, "stack limit") == 0)
-            throw Trap(TrapKind::resource,
-                       "call stack exhausted (Binaryen's interpreter allows 250 nested calls)");
         throw Trap(TrapKind::wasm, why);
     }
 
@@ -753,7 +764,7 @@ public:
         if (std::strcmp(why, "interpreter recursion limit") == 0)
             throw Trap(TrapKind::resource, "interpreter recursion limit: more than " +
                                                std::to_string(max_interpreter_depth) +
-                                               " nested expressions and calls");
+                                               " nested expressions in one function");
         throw Trap(TrapKind::resource, why);
     }
 
@@ -807,12 +818,13 @@ private:
 // ScoutRunner's definitions.
 
 ScoutRunner::ScoutRunner(wasm::Module& module, const ModuleCode& code, BlockHost* host,
-                         LinkedInstances linked, uint32_t max_call_depth)
+                         LinkedInstances linked, uint32_t max_call_depth, size_t frame_reserve)
   : ModuleRunnerBase(module, host, std::move(linked))
   , code_(code)
   , host_(host)
   , memory_(&host->memory())
   , max_call_depth_(max_call_depth)
+  , frame_reserve_(frame_reserve)
 {}
 
 void ScoutRunner::start(wasm::Name start_function)
@@ -837,7 +849,6 @@ wasm::Literals ScoutRunner::callExport(wasm::Name name, const wasm::Literals& ar
 
 wasm::Literals ScoutRunner::callFunction(wasm::Name name, const wasm::Literals& arguments)
 {
-    invocations_ = 0;  // as ModuleRunnerBase::callFunction resets callDepth
     return invoke_literals(code_.function(name), arguments);
 }
 
@@ -853,11 +864,17 @@ public:
     FrameScope(ScoutRunner& runner, const FuncInfo& callee)
       : runner_(runner)
       , saved_frame_(runner.frame_)
-      , saved_invocations_(runner.invocations_)
+      , saved_depth_(runner.depth)
     {
-        if (runner.invocations_ > Base::maxDepth)
-            runner.externalInterface->trap("stack limit");
-        ++runner.invocations_;
+        if (runner.call_depth_ > runner.max_call_depth_)
+            runner.call_stack_exhausted();
+        if (const size_t left = native_stack_left(); left != 0 && left < runner.frame_reserve_)
+            throw Trap(TrapKind::resource,
+                       "native stack exhausted at call depth " + std::to_string(runner.call_depth_) +
+                           " (the interpreter's stack holds fewer calls of this "
+                           "module's depth)");
+        ++runner.call_depth_;
+        runner.depth = 0;  // each invocation may nest max_interpreter_depth expressions
         const size_t n = callee.locals;
         uint64_t* raw = small_;
         if (n > std::size(small_))
@@ -879,7 +896,8 @@ public:
     ~FrameScope()
     {
         runner_.frame_ = saved_frame_;
-        runner_.invocations_ = saved_invocations_;
+        runner_.depth = saved_depth_;
+        --runner_.call_depth_;
     }
     FrameScope(const FrameScope&) = delete;
     FrameScope& operator=(const FrameScope&) = delete;
@@ -890,7 +908,7 @@ public:
 private:
     ScoutRunner& runner_;
     Frame* saved_frame_;
-    size_t saved_invocations_;
+    wasm::Index saved_depth_;
     Frame frame_;
     uint64_t small_[64];
     std::unique_ptr<uint64_t[]> big_;
@@ -917,6 +935,7 @@ wasm::Literals ScoutRunner::invoke_literals(const FuncInfo& callee, const wasm::
     {
         // An export that re-exports an import (a library passing on an EEI
         // function, or another library's): no body here, the host runs it.
+        check_host_call_depth();
         wasm::Literals copy = args;
         return externalInterface->callImport(function, copy);
     }
@@ -1630,7 +1649,6 @@ bool ScoutRunner::eval_store(wasm::Store* curr, uint64_t& out)
 bool ScoutRunner::eval_call(wasm::Call* curr, uint64_t& out)
 {
     const Counted counted(*this);
-    const CallDepth guard(*this);
     const FuncInfo& callee = code_.function(curr->target);
     if (callee.raw_call && curr->operands.size() <= 16)
         return call_raw(curr, callee, out);
@@ -1639,7 +1657,6 @@ bool ScoutRunner::eval_call(wasm::Call* curr, uint64_t& out)
 
 wasm::Flow ScoutRunner::visitCall(wasm::Call* curr)
 {
-    const CallDepth guard(*this);
     const FuncInfo& callee = code_.function(curr->target);
     if (callee.raw_call && curr->operands.size() <= 16)
     {
@@ -1660,7 +1677,10 @@ bool ScoutRunner::call_raw(wasm::Call* curr, const FuncInfo& callee, uint64_t& o
             return false;
     uint64_t result = 0;
     if (callee.host)
+    {
+        check_host_call_depth();
         result = host_->call_host(*callee.host, args, n);
+    }
     else
         result = invoke_raw(callee, args);
     if (curr->isReturn)  // return_call (tail calls are not enabled; as Binaryen does it)
@@ -1680,7 +1700,10 @@ wasm::Flow ScoutRunner::call_literals(wasm::Call* curr, const FuncInfo& callee)
         return flow;
     wasm::Flow ret;
     if (callee.func->imported())
+    {
+        check_host_call_depth();
         ret.values = externalInterface->callImport(callee.func, arguments);
+    }
     else
         ret.values = invoke_literals(callee, arguments);
     if (curr->isReturn)
@@ -1690,7 +1713,6 @@ wasm::Flow ScoutRunner::call_literals(wasm::Call* curr, const FuncInfo& callee)
 
 wasm::Flow ScoutRunner::visitCallIndirect(wasm::CallIndirect* curr)
 {
-    const CallDepth guard(*this);
     return call_indirect(curr);
 }
 
@@ -1779,16 +1801,17 @@ void optimize(wasm::Module& module, uint32_t level)
     runner.run();
 }
 
-/// Whether a module nests shallowly enough that Binaryen's expression-depth
-/// limit (100,000 nested expressions and calls) cannot be reached, whatever its
-/// calls do: each of at most max_call_depth + 1 nested invocations adds at most
-/// the deepest nesting of a body. Only such modules are optimized, and only
-/// kept optimized if they still are: the optimizer flattens and folds
-/// expressions, and would otherwise move or remove that trap (or spend minutes
-/// on a hostile module nested 100,000 deep).
-bool within_depth_limit(wasm::Module& module, uint32_t max_call_depth)
+/// Modules nested deeper than this are run as parsed, never optimized:
+/// Binaryen's passes recurse natively per nesting level on the loading
+/// thread's stack, and spend minutes on a hostile module nested 100,000 deep.
+/// Kept optimized only if still within it, so the optimizer (which flattens
+/// and folds expressions) can never move or remove the trap at
+/// max_interpreter_depth. (The bound was max_interpreter_depth / 251 while
+/// that limit counted the nesting of all frames together.)
+constexpr size_t max_optimized_nesting = 400;
+bool optimizable(wasm::Module& module)
 {
-    return max_nesting(module) * (uint64_t{max_call_depth} + 1) < max_interpreter_depth;
+    return max_nesting(module) < max_optimized_nesting;
 }
 
 // Running blocks on the calling thread. A block needs a deep native stack only
@@ -1796,29 +1819,20 @@ bool within_depth_limit(wasm::Module& module, uint32_t max_call_depth)
 // KB, and handing every block to the StackThread and back costs more than a
 // small block's execution. So a block runs on the calling thread when the
 // module's worst case, bounded below, fits in what is left of that thread's
-// stack.
-
-/// Stack per level, with a margin: measured by stack painting on Release
-/// builds, an expression takes 64 bytes on the fast path and at most ~800 on
-/// Binaryen's Flow path (nested v128 and f32 arithmetic, v128 blocks), a
-/// call's frames about 1.1 KB. Builds whose frames are bigger (no
-/// optimization, AddressSanitizer) never run blocks on the caller's stack.
-constexpr uint64_t stack_bytes_per_level = 2048;
+// stack. A call adds call_levels levels (its frames, about 1.1 KB).
 constexpr uint64_t call_levels = 4;
-#if defined(__SANITIZE_ADDRESS__) || !defined(__OPTIMIZE__)
-constexpr bool inline_blocks = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool inline_blocks = false;
-#else
-constexpr bool inline_blocks = true;
-#endif
-#else
-constexpr bool inline_blocks = true;
-#endif
+
+/// Native stack one invocation of a module's functions can take before its
+/// next call: its deepest body (at most max_interpreter_depth levels), a
+/// call's frames, and room for host functions.
+size_t native_frame_reserve(wasm::Module& module)
+{
+    const uint64_t deepest_body = std::min<uint64_t>(max_nesting(module), max_interpreter_depth);
+    return (deepest_body + call_levels) * native_bytes_per_level + host_call_reserve;
+}
 
 /// How deep, in native stack, running a module can go: in "levels" of
-/// stack_bytes_per_level, the deepest chain of nested expressions through
+/// native_bytes_per_level, the deepest chain of nested expressions through
 /// nested calls (a call adds call_levels), whatever function is entered.
 /// Unbounded (nullopt) when calls can recurse: direct calls, and any
 /// call_indirect reaching any function of an element segment. Iterative, for
@@ -1919,24 +1933,6 @@ std::optional<uint64_t> stack_levels(wasm::Module& module)
     return result;
 }
 
-/// Bytes of stack left to the calling thread below this frame (0: unknown).
-size_t stack_left()
-{
-    thread_local uintptr_t low = [] {
-        pthread_attr_t attr;
-        if (pthread_getattr_np(pthread_self(), &attr) != 0)
-            return uintptr_t{0};
-        void* addr = nullptr;
-        size_t size = 0;
-        pthread_attr_getstack(&attr, &addr, &size);
-        pthread_attr_destroy(&attr);
-        return reinterpret_cast<uintptr_t>(addr);
-    }();
-    const char here = 0;
-    const auto sp = reinterpret_cast<uintptr_t>(&here);
-    return low != 0 && sp > low ? sp - low : 0;
-}
-
 /// A module parsed, validated and described once.
 struct ParsedModule
 {
@@ -1951,9 +1947,10 @@ struct ParsedModule
     std::vector<wasm::Name> function_imports;
     /// stack_levels() of the module; nullopt: its calls can recurse.
     std::optional<uint64_t> levels;
+    size_t frame_reserve = 0;  ///< native_frame_reserve() of the module
 
     ParsedModule(const Bytes& wasm_bytes, uint64_t max_memory_bytes, uint32_t max_pages,
-                 uint32_t opt_level, uint32_t max_call_depth)
+                 uint32_t opt_level)
     {
         wasm::Module& module = *module_;
         binaryen::parse(wasm_bytes, module);
@@ -1966,18 +1963,19 @@ struct ParsedModule
         interface = describe(module);
         wasm::ModuleUtils::iterImportedFunctions(
             module, [&](wasm::Function* f) { function_imports.push_back(f->name); });
-        if (opt_level > 0 && within_depth_limit(module, max_call_depth))
+        if (opt_level > 0 && optimizable(module))
         {
             // (While the start function is a root, so the optimizer keeps it.)
             auto optimized = std::make_unique<wasm::Module>();
             binaryen::parse(wasm_bytes, *optimized);
             optimize(*optimized, opt_level);
-            if (within_depth_limit(*optimized, max_call_depth))
+            if (optimizable(*optimized))
                 module_ = std::move(optimized);
         }
         start = module_->start;
         module_->start = wasm::Name();
         levels = stack_levels(*module_);
+        frame_reserve = native_frame_reserve(*module_);
     }
 
     /// Records how each imported function is bound (in import order, as
@@ -1992,110 +1990,6 @@ struct ParsedModule
 
 private:
     std::unique_ptr<wasm::Module> module_ = std::make_unique<wasm::Module>();
-};
-
-/// A thread with a large stack that runs jobs one at a time, for as long as
-/// its engine lives: the blocks of the scripts the engine loaded that need it
-/// run on it. (run_on_large_stack makes a new thread per call; creating and
-/// tearing down a 256 MiB stack per block cost more than running a small
-/// block.)
-class StackThread
-{
-public:
-    /// The thread starts with the first run().
-    explicit StackThread(size_t stack_bytes)
-      : stack_bytes_(stack_bytes)
-    {}
-    ~StackThread()
-    {
-        if (!started_)
-            return;
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            stop_ = true;
-        }
-        wake_.notify_all();
-        pthread_join(thread_, nullptr);
-    }
-    StackThread(const StackThread&) = delete;
-    StackThread& operator=(const StackThread&) = delete;
-
-    /// Runs `fn` on the thread and waits for it; rethrows what it throws.
-    void run(const std::function<void()>& fn)
-    {
-        if (!started_)
-            start();
-        std::unique_lock<std::mutex> lock(mutex_);
-        job_ = &fn;
-        done_ = false;
-        error_ = nullptr;
-        wake_.notify_all();
-        finished_.wait(lock, [&] { return done_; });
-        if (error_)
-            std::rethrow_exception(error_);
-    }
-
-private:
-    void start()
-    {
-        pthread_attr_t attr;
-        pthread_attr_init(&attr);
-        int rc = pthread_attr_setstacksize(&attr, stack_bytes_);
-        if (rc == 0)
-            rc = pthread_create(&thread_, &attr, &StackThread::main, this);
-        pthread_attr_destroy(&attr);
-        if (rc != 0)
-            throw std::runtime_error("cannot start an execution thread with a " +
-                                     std::to_string(stack_bytes_ >> 20) + " MiB stack (error " +
-                                     std::to_string(rc) + ")");
-        started_ = true;
-    }
-    static void* main(void* self)
-    {
-        static_cast<StackThread*>(self)->loop();
-        return nullptr;
-    }
-    void loop()
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        while (true)
-        {
-            wake_.wait(lock, [&] { return stop_ || job_ != nullptr; });
-            if (stop_)
-                return;
-            const auto* job = job_;
-            lock.unlock();
-            std::exception_ptr error;
-            try
-            {
-                (*job)();
-            }
-            catch (...)
-            {
-                error = std::current_exception();
-            }
-            // Host functions (hash.sha256) give this thread OpenSSL state of its
-            // own. Released after each job: a process that exits with the thread
-            // still parked (an engine in a static) runs OpenSSL's atexit cleanup
-            // first, and the state would then never be freed (an LSan report).
-            OPENSSL_thread_stop();
-            lock.lock();
-            error_ = error;
-            job_ = nullptr;
-            done_ = true;
-            finished_.notify_all();
-        }
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_, finished_;
-    const std::function<void()>* job_ = nullptr;
-    std::exception_ptr error_;
-    bool done_ = false;
-    bool stop_ = false;
-    size_t stack_bytes_;
-    bool started_ = false;
-    pthread_t thread_{};
 };
 
 class BinaryenScript final : public LoadedScript
@@ -2114,7 +2008,7 @@ public:
             {
                 auto parsed = std::make_unique<ParsedModule>(lib.wasm, max_memory_bytes_,
                                                              limits.max_memory_pages,
-                                                             limits.binaryen_opt, max_call_depth_);
+                                                             limits.binaryen_opt);
                 // Libraries import from the EEI only, never from each other.
                 parsed->bind(link_imports(parsed->interface, {}));
                 libraries_.push_back({wasm::Name(lib.name.c_str()), std::move(parsed)});
@@ -2127,7 +2021,7 @@ public:
         }
         script_ =
             std::make_unique<ParsedModule>(wasm_bytes, max_memory_bytes_, limits.max_memory_pages,
-                                           limits.binaryen_opt, max_call_depth_);
+                                           limits.binaryen_opt);
         script_->bind(link_imports(script_->interface, library_interfaces));
         main_params_ = check_script_exports(script_->interface).params;
         // The native stack a block can need: the script's deepest chain, plus
@@ -2138,7 +2032,7 @@ public:
             levels = levels && lib.parsed->levels ? std::optional(*levels + *lib.parsed->levels)
                                                   : std::nullopt;
         if (inline_blocks && levels && *levels < max_interpreter_depth)
-            stack_bytes_ = *levels * stack_bytes_per_level + (size_t{1} << 20);
+            stack_bytes_ = *levels * native_bytes_per_level + (size_t{1} << 20);
     }
 
     const ModuleInterface& interface() const override { return script_->interface; }
@@ -2148,7 +2042,7 @@ public:
     /// StackThread (recursion: up to Binaryen's 100,000 levels).
     void run(BlockContext& block) override
     {
-        if (stack_bytes_ != 0 && stack_bytes_ <= stack_left())
+        if (stack_bytes_ != 0 && stack_bytes_ <= native_stack_left())
             run_block(block);
         else
             thread_->run([&] { run_block(block); });
@@ -2168,7 +2062,8 @@ private:
                 std::make_unique<BlockHost>(block, lib.parsed->bindings, max_memory_bytes_));
             auto runner = std::make_shared<ScoutRunner>(lib.parsed->module(), lib.parsed->code,
                                                         library_hosts.back().get(),
-                                                        LinkedInstances{}, max_call_depth_);
+                                                        LinkedInstances{}, max_call_depth_,
+                                                        lib.parsed->frame_reserve);
             runner->start(lib.parsed->start);
             linked[lib.name] = std::move(runner);
         }
@@ -2179,7 +2074,8 @@ private:
                     memory_owner = library_hosts[i].get();
         BlockHost host(block, script_->bindings, max_memory_bytes_, &linked, memory_owner);
         // The constructor instantiates: globals, tables, data segments, start.
-        ScoutRunner instance(script_->module(), script_->code, &host, linked, max_call_depth_);
+        ScoutRunner instance(script_->module(), script_->code, &host, linked, max_call_depth_,
+                             script_->frame_reserve);
         instance.start(script_->start);
         block.instantiate_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -2350,7 +2246,7 @@ private:
     EngineLimits limits_;
     /// Runs the blocks of every script loaded whose depth the calling thread's
     /// stack cannot be shown to hold.
-    std::shared_ptr<StackThread> thread_ = std::make_shared<StackThread>(interpreter_stack_bytes);
+    std::shared_ptr<StackThread> thread_ = std::make_shared<StackThread>(interpreter_stack_bytes(limits_.max_call_depth));
 };
 
 }  // namespace

@@ -20,8 +20,12 @@ struct EngineLimits
 {
     /// Largest linear memory a script may declare or grow to, in 64 KiB pages.
     uint32_t max_memory_pages = 1024;  // 64 MiB
-    /// Deepest nesting of wasm calls (host calls included).
-    uint32_t max_call_depth = 250;
+    /// Deepest nesting of wasm calls (host calls included); every engine runs
+    /// them on a native stack sized for it (docs/cli.md, "Call depth").
+    uint32_t max_call_depth = default_call_depth;
+    /// --max-call-depth's default and largest value.
+    static constexpr uint32_t default_call_depth = 10'000;
+    static constexpr uint32_t max_allowed_call_depth = 100'000;
     uint32_t binaryen_opt =
         0;  ///< --binaryen-opt: Binaryen's -O1..-O3 on each module before it runs; 0: off
 };

@@ -75,9 +75,10 @@ struct EngineOptions
         app.add_option("--max-deposits", max_deposits, "Most deposits one block may push")
             ->capture_default_str();
         app.add_option("--max-call-depth", max_call_depth,
-                       "Deepest nesting of wasm calls (Binaryen's interpreter allows at most 250)")
+                       "Deepest nesting of wasm calls, at most " +
+                           std::to_string(scout::EngineLimits::max_allowed_call_depth))
             ->capture_default_str()
-            ->check(CLI::Range(1u, 250u));
+            ->check(CLI::Range(1u, scout::EngineLimits::max_allowed_call_depth));
         app.add_flag("--deterministic", deterministic,
                      "Reject scripts and libraries that use floating point");
         app.add_option("--gas-table", gas_table,

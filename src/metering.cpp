@@ -13,11 +13,13 @@
 #include <ir/module-utils.h>
 #include <wasm-binary.h>
 #include <wasm-builder.h>
+#include <wasm-debug.h>
 #include <wasm-validator.h>
 #include <wasm.h>
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -369,6 +371,17 @@ Bytes meter_on_this_stack(const Bytes& wasm_bytes, const GasTable& table)
     if (const auto error = binaryen::validation_errors(module); !error.empty())
         throw LoadError("wasm validation failed: " + error);
     Meter(module, table).run();
+    // The metered copy carries no DWARF. Metering moves every code offset,
+    // and Binaryen's writer would rewrite the debug sections through LLVM's
+    // DWARF emitter, which aborts the process (llvm_unreachable) or throws
+    // std::out_of_range on debug sections it cannot map (found by fuzzing:
+    // test/fuzz/regressions/fuzz_run_module/).
+    auto& sections = module.userSections;
+    sections.erase(std::remove_if(sections.begin(), sections.end(),
+                                  [](const wasm::UserSection& section) {
+                                      return wasm::Debug::isDWARFSection(section.name);
+                                  }),
+                   sections.end());
     wasm::BufferWithRandomAccess buffer;
     wasm::WasmBinaryWriter writer(&module, buffer);
     writer.write();

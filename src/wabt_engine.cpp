@@ -44,6 +44,7 @@
 #include <chrono>
 #include <exception>
 #include <iterator>
+#include <limits>
 #include <optional>
 
 namespace scout {
@@ -206,6 +207,172 @@ void check_segment_offsets(const wi::ModuleDesc& desc)
 }
 
 /// A module parsed, validated and described once.
+/// wabt keeps every frame's locals and operands on one value stack, a vector
+/// on the heap that grows without bound (Thread::Push checks nothing; only
+/// the number of frames is limited). So that --max-call-depth nested calls
+/// cannot take unbounded memory, a module's calls may nest only as deep as
+/// value_stack_budget values allow, by the bound of ValueStackBound.
+constexpr uint64_t value_stack_budget = (uint64_t{1} << 30) / sizeof(wi::Value);  // 1 GiB
+
+/// An upper bound on the values a module's calls can put on the value stack
+/// when they nest `depth` deep: `fixed + depth * per_call`. A function that
+/// cannot recurse (no cycle through it in the call graph, where call_indirect
+/// may reach any function of an element segment or of a ref.func) is on the
+/// stack at most once, so its frame counts once (`fixed`); each nested call
+/// beyond them adds at most the largest frame of a function that can recurse
+/// (`per_call`, 0 when none can). A frame is a function's parameters and
+/// locals and its operands: each of wabt's compiled instructions (Istream)
+/// takes at least 4 bytes and pushes at most one value, or a block's or a
+/// call's results, so at most its code size / 4 times the most results of
+/// any type.
+struct ValueStackBound
+{
+    uint64_t fixed = 0;
+    uint64_t per_call = 0;
+
+    explicit ValueStackBound(const wi::ModuleDesc& desc)
+    {
+        const size_t imported = static_cast<size_t>(std::count_if(
+            desc.imports.begin(), desc.imports.end(),
+            [](const wi::ImportDesc& i) { return i.type.type->kind == wabt::ExternalKind::Func; }));
+        const size_t n = desc.funcs.size();
+        uint64_t most_results = 1;
+        for (const auto& type : desc.func_types)
+            most_results = std::max<uint64_t>(most_results, type.results.size());
+        std::vector<uint64_t> starts;
+        for (const auto& f : desc.funcs)
+            starts.push_back(f.code_offset);
+        std::sort(starts.begin(), starts.end());
+
+        // Frames and call edges (defined functions only: a host function's
+        // frame is not on the value stack); node n: "any indirect target".
+        std::vector<uint64_t> frame(n, 0);
+        std::vector<std::vector<size_t>> calls(n + 1);
+        std::vector<bool> indirect_target(n, false);
+        const auto defined = [&](wi::Index index) -> std::optional<size_t> {
+            if (index < imported || index - imported >= n)
+                return std::nullopt;
+            return index - imported;
+        };
+        for (const auto& elem : desc.elems)
+            for (const auto& e : elem.elements)
+                if (e.kind == wi::ElemKind::RefFunc)
+                    if (const auto f = defined(e.index))
+                        indirect_target[*f] = true;
+        for (size_t i = 0; i < n; ++i)
+        {
+            const auto& f = desc.funcs[i];
+            const auto next = std::upper_bound(starts.begin(), starts.end(), f.code_offset);
+            const wi::Istream::Offset end = next == starts.end() ? desc.istream.end() : *next;
+            frame[i] = (end - f.code_offset) / 4 * most_results;
+            for (const auto& l : f.locals)  // (parameters included)
+                frame[i] += l.count;
+            for (wi::Istream::Offset at = f.code_offset; at < end;)
+            {
+                const wi::Instr instr = desc.istream.Read(&at);
+                switch (instr.op)
+                {
+                case wabt::Opcode::Call:
+                case wabt::Opcode::ReturnCall:
+                    if (const auto callee = defined(instr.imm_u32))
+                        calls[i].push_back(*callee);
+                    break;
+                case wabt::Opcode::RefFunc:
+                    if (const auto target = defined(instr.imm_u32))
+                        indirect_target[*target] = true;
+                    break;
+                case wabt::Opcode::CallIndirect:
+                case wabt::Opcode::ReturnCallIndirect:
+                case wabt::Opcode::CallRef:
+                    calls[i].push_back(n);
+                    break;
+                default:
+                    break;
+                }
+            }
+        }
+        for (size_t f = 0; f < n; ++f)
+            if (indirect_target[f])
+                calls[n].push_back(f);
+
+        const std::vector<bool> recursive = on_cycle(calls);
+        for (size_t f = 0; f < n; ++f)
+        {
+            if (recursive[f])
+                per_call = std::max(per_call, frame[f]);
+            else
+                fixed += frame[f];
+        }
+    }
+
+    /// How deep calls may nest within value_stack_budget, at most `limit`.
+    uint32_t call_depth(uint32_t limit) const
+    {
+        if (per_call == 0)
+            return limit;
+        const uint64_t room = value_stack_budget > fixed ? value_stack_budget - fixed : 0;
+        return static_cast<uint32_t>(std::clamp<uint64_t>(room / per_call, 1, limit));
+    }
+
+private:
+    /// Which nodes of a directed graph lie on a cycle (Tarjan's strongly
+    /// connected components, iterative: hostile modules have deep call chains).
+    static std::vector<bool> on_cycle(const std::vector<std::vector<size_t>>& edges)
+    {
+        const size_t n = edges.size();
+        constexpr size_t unvisited = std::numeric_limits<size_t>::max();
+        std::vector<size_t> index(n, unvisited), low(n, 0);
+        std::vector<bool> on_stack(n, false), result(n, false);
+        std::vector<size_t> stack;
+        std::vector<std::pair<size_t, size_t>> work;  // (node, next edge)
+        size_t counter = 0;
+        for (size_t root = 0; root < n; ++root)
+        {
+            if (index[root] != unvisited)
+                continue;
+            work.emplace_back(root, 0);
+            while (!work.empty())
+            {
+                auto& [v, next] = work.back();
+                if (next == 0 && index[v] == unvisited)
+                {
+                    index[v] = low[v] = counter++;
+                    stack.push_back(v);
+                    on_stack[v] = true;
+                }
+                if (next < edges[v].size())
+                {
+                    const size_t w = edges[v][next++];
+                    if (w == v)
+                        result[v] = true;  // calls itself
+                    if (index[w] == unvisited)
+                        work.emplace_back(w, 0);
+                    else if (on_stack[w])
+                        low[v] = std::min(low[v], index[w]);
+                    continue;
+                }
+                if (low[v] == index[v])
+                {
+                    // v roots a component: pop it; more than one member is a cycle.
+                    const auto first = std::find(stack.begin(), stack.end(), v);
+                    const bool cycle = stack.end() - first > 1;
+                    for (auto it = first; it != stack.end(); ++it)
+                    {
+                        on_stack[*it] = false;
+                        result[*it] = result[*it] || cycle;
+                    }
+                    stack.erase(first, stack.end());
+                }
+                const size_t done = v;
+                work.pop_back();
+                if (!work.empty())
+                    low[work.back().first] = std::min(low[work.back().first], low[done]);
+            }
+        }
+        return result;
+    }
+};
+
 struct ParsedModule
 {
     wi::ModuleDesc desc;  ///< start function taken out: run() calls it
@@ -218,6 +385,9 @@ struct ParsedModule
     std::vector<size_t> library_export;   ///< for imports bound to a library: its export's index
     std::optional<wi::Index> start;
     size_t main_export = none;
+    /// How deep this module's calls may nest: --max-call-depth, or less when
+    /// its frames could fill the value stack before (ValueStackBound).
+    uint32_t call_depth = 1;
 
     ParsedModule(const Bytes& wasm, const EngineLimits& limits)
     {
@@ -230,6 +400,7 @@ struct ParsedModule
                                               wabt_read_options(), &errors, &desc)))
             throw LoadError("wasm validation failed: " + describe_error(errors));
         check_segment_offsets(desc);
+        call_depth = ValueStackBound(desc).call_depth(limits.max_call_depth);
 
         for (auto& m : desc.memories)
         {
@@ -372,8 +543,12 @@ wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
 class BlockRun
 {
 public:
-    BlockRun(BlockContext& block, uint32_t max_call_depth)
+    /// `call_depth`: how deep calls may nest, --max-call-depth or, when the
+    /// modules' frames could fill the value stack before that, less
+    /// (WabtScript::call_depth_).
+    BlockRun(BlockContext& block, uint32_t call_depth, uint32_t max_call_depth)
       : block_(block)
+      , call_depth_(call_depth)
       , max_call_depth_(max_call_depth)
       , store_(wabt_script_features())
     {}
@@ -435,7 +610,7 @@ public:
     {
         auto func = store_.UnsafeGet<wi::Func>(function);
         wi::Thread thread(store_);
-        limit_call_depth(thread, max_call_depth_);
+        limit_call_depth(thread, call_depth_);
         const wi::Values params(zero_args, wi::Value::Make(uint32_t{0}));
         wi::Values results;
         wi::Trap::Ptr trap;
@@ -465,7 +640,7 @@ private:
                     if (!thread)
                     {
                         thread = std::make_unique<wi::Thread>(store_);
-                        limit_call_depth(*thread, max_call_depth_);
+                        limit_call_depth(*thread, call_depth_);
                     }
                     // The trap, if any, is the library's: it reaches fail() as it is.
                     return store_.UnsafeGet<wi::Func>(target)->Call(*thread, params, results,
@@ -485,14 +660,20 @@ private:
         if (host_error_)
             std::rethrow_exception(host_error_);
         const std::string message = trap ? trap->message() : "trap";
-        if (message == "call stack exhausted")
+        if (message == "call stack exhausted" && call_depth_ == max_call_depth_)
             throw Trap(TrapKind::resource, "call stack exhausted: more than " +
                                                std::to_string(max_call_depth_) +
                                                " nested calls (--max-call-depth)");
+        if (message == "call stack exhausted")
+            throw Trap(TrapKind::resource,
+                       "call stack exhausted: more than " + std::to_string(call_depth_) +
+                           " nested calls, as many as the wabt engine's value stack (1 GiB) "
+                           "holds of this module's recursive functions");
         throw Trap(TrapKind::wasm, printable(message));
     }
 
     BlockContext& block_;
+    uint32_t call_depth_;
     uint32_t max_call_depth_;
     std::exception_ptr host_error_;
     std::vector<std::unique_ptr<HostEnv>> envs_;  // outlive the store's host functions
@@ -531,7 +712,17 @@ public:
         const auto bound = link_imports(script_->interface, library_interfaces);
         main_params_ = check_script_exports(script_->interface).params;
         script_->bind(bound, parsed_libraries);
+        call_depth_ = script_->call_depth;
+        for (const auto& lib : libraries_)
+            call_depth_ = std::min(call_depth_, lib->call_depth);
+        if (call_depth_ < max_call_depth_)
+            notes_.push_back("wabt: calls nest at most " + std::to_string(call_depth_) +
+                             " deep here, not " + std::to_string(max_call_depth_) +
+                             ": more frames of its recursive functions could fill the 1 GiB "
+                             "value stack");
     }
+
+    std::vector<std::string> load_notes() const override { return notes_; }
 
     const ModuleInterface& interface() const override { return script_->interface; }
 
@@ -540,7 +731,7 @@ public:
         // Libraries first, each a fresh instance; then the script, linked to
         // them. Everything lives in the block's own store.
         const auto start = std::chrono::steady_clock::now();
-        BlockRun run(block, max_call_depth_);
+        BlockRun run(block, call_depth_, max_call_depth_);
         std::vector<wi::Instance::Ptr> libraries;
         for (const auto& lib : libraries_)
             libraries.push_back(run.instantiate(*lib, {}));
@@ -552,6 +743,8 @@ public:
 
 private:
     uint32_t max_call_depth_;
+    uint32_t call_depth_ = 1;  ///< calls nest at most this deep: max_call_depth_ or less
+    std::vector<std::string> notes_;  ///< load_notes()
     size_t main_params_ = 0;  ///< MainEntry::params
     std::vector<std::unique_ptr<ParsedModule>> libraries_;
     std::unique_ptr<ParsedModule> script_;

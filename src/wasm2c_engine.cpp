@@ -65,7 +65,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <pthread.h>
 #include <sstream>
 
 namespace scout {
@@ -514,28 +513,6 @@ uint64_t host_call(Ctx* ctx, uint32_t index, const uint64_t* raw) noexcept
     }
 }
 
-/// Bytes of stack left below this point on the current thread (its lowest
-/// address is looked up once per thread).
-size_t stack_left()
-{
-    thread_local const uintptr_t lowest = [] {
-        uintptr_t low = 0;
-        pthread_attr_t attr;
-        if (pthread_getattr_np(pthread_self(), &attr) == 0)
-        {
-            void* addr = nullptr;
-            size_t size = 0;
-            if (pthread_attr_getstack(&attr, &addr, &size) == 0)
-                low = reinterpret_cast<uintptr_t>(addr);
-            pthread_attr_destroy(&attr);
-        }
-        return low;
-    }();
-    const char probe = 0;
-    const auto here = reinterpret_cast<uintptr_t>(&probe);
-    return lowest != 0 && here > lowest ? here - lowest : 0;
-}
-
 /// A module of a loaded script, compiled and bound.
 struct BoundModule
 {
@@ -631,7 +608,7 @@ public:
         // fits in this thread's stack, run here; else (or when a frame size is
         // unknown) on a thread with a stack large enough, as the Binaryen
         // engine always does. Either way deep recursion is a trap, not a crash.
-        if (stack_needed_ != 0 && stack_needed_ + stack_margin < stack_left())
+        if (stack_needed_ != 0 && stack_needed_ + stack_margin < native_stack_left())
             run_block(block);
         else
             run_on_large_stack(large_stack_bytes(), [&] { run_block(block); });
@@ -663,13 +640,17 @@ private:
         return bytes > (uint64_t{1} << 40) ? 0 : static_cast<size_t>(bytes);
     }
 
+    /// The stack for blocks that need more than the caller's: twice the need
+    /// (at least 16 MiB); when a frame size is unknown, 16 KiB a call (at
+    /// least 256 MiB). Reserved as address space only (large_stack.hpp), so a
+    /// stack sized for 100,000 nested calls costs what a run touches.
     size_t large_stack_bytes() const
     {
-        constexpr size_t unknown = size_t{256} << 20;
         if (stack_needed_ == 0)
-            return unknown;
-        return std::clamp<size_t>(2 * stack_needed_ + stack_margin, size_t{16} << 20,
-                                  size_t{1} << 30);
+            return std::max<size_t>(size_t{256} << 20,
+                                    (size_t{limits_.max_call_depth} + 2) * (size_t{16} << 10) +
+                                        stack_margin);
+        return std::max<size_t>(2 * stack_needed_ + stack_margin, size_t{16} << 20);
     }
 
     void bind(BoundModule& m)

@@ -45,10 +45,3 @@ foreach(v IN LISTS toolchain_vectors)
   set_tests_properties(toolchains.${name} PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300
     LABELS "toolchains" ENVIRONMENT SCOUT_CACHE_DIR=${wasm2c_cache})
 endforeach()
-
-# Recursion past 250 nested calls (the sparse Merkle tree's 256 levels and the
-# 300-deep insert): every engine still stops at --max-call-depth's 250, the open part
-# of issue 10 (item 3). ctest lists these as "Not Run (Disabled)"; enable them with
-# that fix, which must make them pass on every engine.
-set_tests_properties(toolchains.rust_smt_opt toolchains.rust_smt_deep300
-                     toolchains.traps.rust_smt_bad_witness PROPERTIES DISABLED TRUE)

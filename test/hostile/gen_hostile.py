@@ -61,6 +61,14 @@ def nested_adds(depth):
     return module(bytes([I32_CONST, 1]) * (depth + 1) + bytes([I32_ADD]) * depth + bytes([DROP]))
 
 
+def recursive_nested_adds(depth):
+    """main: drop(1 + (1 + ... (main(); 1))) with `depth` nested i32.add: a body nested
+    `depth` levels deep that calls itself at its deepest point, for ever."""
+    CALL = 0x10
+    return module(bytes([I32_CONST, 1]) * depth + bytes([CALL, 0, I32_CONST, 1]) +
+                  bytes([I32_ADD]) * depth + bytes([DROP]))
+
+
 def nested_float_adds(depth):
     """main: drop(1.0 + (1.0 + ...)) with `depth` nested f32.add."""
     one = bytes([F32_CONST]) + b"\x00\x00\x80\x3f"
@@ -104,6 +112,9 @@ def build(out):
     # Deep expressions: beyond the interpreter's nesting limit of 100,000 and well below it.
     write(os.path.join(out, "deep_nesting.wasm"), nested_adds(150_000))
     write(os.path.join(out, "deep_nesting_ok.wasm"), nested_adds(50_000))
+    # Recursion through a body nested 50,000 deep: each call takes megabytes of the
+    # Binaryen engine's native stack, which runs out long before --max-call-depth.
+    write(os.path.join(out, "deep_recursion.wasm"), recursive_nested_adds(50_000))
 
     # A FIFO nobody writes to: opening it for reading blocks.
     fifo = os.path.join(out, "fifo.wasm")
@@ -133,6 +144,8 @@ def build(out):
                                           "the script is a FIFO that nobody writes to"))
     vector("script_dev_zero.yaml", hex_vector("/dev/zero", "", ZERO_ROOT,
                                               "the script is /dev/zero: endless zero bytes"))
+    vector("deep_recursion.yaml", hex_vector("hostile-bin/deep_recursion.wasm", "", ZERO_ROOT,
+                                             "main recurses through a body nested 50,000 deep"))
     # A float expression 2,000 levels deep, for --deterministic.
     write(os.path.join(out, "deep_floats.wasm"), nested_float_adds(2_000))
     vector("deep_floats.yaml", hex_vector("hostile-bin/deep_floats.wasm", "", ZERO_ROOT,

@@ -315,7 +315,7 @@ TEST_F(WabtEngine, DeepRecursionIsAResourceTrap)
     const auto t = trap_of(*s);
     EXPECT_EQ(t.kind(), TrapKind::resource);
     EXPECT_EQ(std::string(t.what()),
-              "call stack exhausted: more than 250 nested calls (--max-call-depth)");
+              "call stack exhausted: more than 10000 nested calls (--max-call-depth)");
 }
 
 namespace {
@@ -336,7 +336,7 @@ TEST_F(WabtEngine, CallDepthLimitIsExactlyTheBinaryenEngines)
 {
     // --max-call-depth N: main may nest N calls, host calls included; N + 1 is
     // a resource trap. Checked against the Binaryen engine at each boundary.
-    for (const uint32_t limit : {1u, 2u, 10u, 250u})
+    for (const uint32_t limit : {1u, 2u, 10u, 250u, 10'000u})
     {
         EngineLimits limits;
         limits.max_call_depth = limit;
@@ -902,13 +902,14 @@ TEST_F(WabtEngine, DeeplyNestedCodeDoesNotCrashTheHarness)
 
 TEST_F(WabtEngine, RecursionAtTheLargestCallDepthOnASmallStack)
 {
-    // The wasm call depth never becomes native stack depth: 250 nested calls
-    // with many locals run on a thread with a 256 KiB stack.
+    // The wasm call depth never becomes native stack depth: the default
+    // largest depth (10,000 nested calls) with many locals runs on a thread
+    // with a 256 KiB stack.
     std::string locals;
     for (int i = 0; i < 200; ++i)
         locals += " (local i64)";
     auto s = load(
-        script("(call $r (i32.const 248))",
+        script("(call $r (i32.const 9998))",
                "(func $r (param i32)" + locals +
                    " (if (local.get 0) (then (call $r (i32.sub (local.get 0) (i32.const 1))))))"));
     bool ok = false;

@@ -796,7 +796,7 @@ TEST_F(Wasm2cEngine, HugeFramesNestedToTheLimitDoNotOverflowTheStack)
     // 1000 live i64 locals: about 8 KiB of C stack per level; 3000 levels
     // need about 24 MiB, more than a default 8 MiB thread stack. The engine
     // knows the frame size (-fstack-usage) and runs such a script on a large
-    // enough stack. (The CLI caps the depth at 250; the engine does not.)
+    // enough stack.
     EngineLimits limits;
     limits.max_call_depth = 3000;
     auto s = load(big_frames(1000), limits);
