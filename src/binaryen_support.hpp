@@ -1,5 +1,5 @@
 #pragma once
-/// Internal: what the files that see Binaryen share (binaryen_engine.cpp,
+/// Internal: what the files that see Binaryen share (engines/binaryen/,
 /// metering.cpp): the accepted wasm features, parsing and validation with
 /// scout's error messages.
 

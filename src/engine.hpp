@@ -1,6 +1,6 @@
 #pragma once
 /// The engine interface: how the runner loads a script and runs one block.
-/// Engines are adapters (binaryen_engine.cpp, ...); the EEI and the runner know
+/// Engines are adapters (engines/binaryen/, ...); the EEI and the runner know
 /// nothing of any engine's types.
 
 #include "block_context.hpp"

@@ -1,5 +1,5 @@
-/// The metering pass, on Binaryen IR (the second file, with binaryen_engine.cpp,
-/// that sees Binaryen's types).
+/// The metering pass, on Binaryen IR (like binaryen_support.cpp and the files
+/// of engines/binaryen/, it sees Binaryen's types).
 
 #include "metering.hpp"
 

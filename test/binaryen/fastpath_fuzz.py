@@ -4,12 +4,12 @@
 Makes random valid modules with Binaryen's own fuzzer (`wasm-opt -ttf`, "translate
 to fuzz": random bytes in, a module with loops, calls, call_indirect, memory, globals,
 traps, floats, SIMD and multi-value out) restricted to the features scout accepts,
-and runs them through bench/fastpath_check, which compares ScoutRunner against
+and runs them through test/binaryen/fastpath_check, which compares ScoutRunner against
 Binaryen's unmodified interpreter call by call. Deterministic: the random bytes
 come from fixed seeds.
 
 Usage:
-    fastpath_fuzz.py --checker build/bench/fastpath_check [--seeds 1:200] [--opt 1,2,3] [--keep DIR]
+    fastpath_fuzz.py --checker build/test/binaryen/fastpath_check [--seeds 1:200] [--opt 1,2,3] [--keep DIR]
 
 With --opt, each module is also checked with scout's side optimized at each of the
 given --binaryen-opt levels (fastpath_check --opt).

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Write a wasm text module that exercises every fast path of the Binaryen engine
-at its edges, for bench/fastpath_check (which runs each export on ScoutRunner and
+at its edges, for test/binaryen/fastpath_check (which runs each export on ScoutRunner and
 on Binaryen's own interpreter and compares results and trap messages).
 
 Every integer unary and binary operator the fast path evaluates, on edge values

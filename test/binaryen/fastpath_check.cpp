@@ -1,4 +1,4 @@
-/// fastpath_check: differential test of ScoutRunner (src/binaryen_engine.cpp),
+/// fastpath_check: differential test of ScoutRunner (src/engines/binaryen/),
 /// whose fast paths replace Binaryen's visitors for the hot expressions,
 /// against Binaryen 108's own interpreter as scout embedded it before them
 /// (ModuleRunnerBase with Binaryen's visitors and frames, the same host
@@ -7,7 +7,7 @@
 ///     fastpath_check [--opt LEVEL] MODULE.wasm...
 ///
 /// For each module (typically from `wasm-opt -ttf`, Binaryen's random module
-/// generator; bench/fastpath_fuzz.py makes them), both interpreters
+/// generator; test/binaryen/fastpath_fuzz.py makes them), both interpreters
 /// instantiate it and call every exported function in order with zero
 /// arguments (first `hangLimitInitializer`, when exported, as Binaryen's
 /// fuzzer does). Imports `fuzzing-support.log-{i32,i64,f32,f64}` log their
@@ -29,15 +29,38 @@
 /// Globals are not compared then (the optimizer removes and folds them; a
 /// script's globals are invisible to scout but through memory and host calls).
 ///
-/// The engine's anonymous namespace is reached by including its source.
+/// The engine's internals are reached through its internal headers
+/// (src/engines/binaryen/, namespace scout::binaryen).
 
-#include "../src/binaryen_engine.cpp"
-
+#include "binaryen_support.hpp"
+#include "block_context.hpp"
+#include "eei.hpp"
+#include "engines/binaryen/block_host.hpp"
+#include "engines/binaryen/depth_analysis.hpp"
+#include "engines/binaryen/describe.hpp"
+#include "engines/binaryen/module_code.hpp"
+#include "engines/binaryen/optimize.hpp"
+#include "engines/binaryen/raw_values.hpp"
+#include "engines/binaryen/scout_runner.hpp"
+#include "errors.hpp"
 #include "large_stack.hpp"
+#include "trap.hpp"
 
+#include <ir/module-utils.h>
+#include <wasm-interpreter.h>
+#include <wasm.h>
+
+#include <cstring>
 #include <fstream>
 #include <iomanip>
+#include <iostream>
 #include <iterator>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace {
 
@@ -58,11 +81,11 @@ std::string hex_bits(uint64_t bits, int digits)
 
 std::string describe_literal(const wasm::Literal& l)
 {
-    if (l.type.isConcrete() && scout::is_raw(l.type))
+    if (l.type.isConcrete() && scout::binaryen::is_raw(l.type))
     {
         const int digits = l.type == wasm::Type::i32 || l.type == wasm::Type::f32 ? 8 : 16;
         std::ostringstream o;
-        o << l.type << ":" << hex_bits(scout::raw_of(l), digits);
+        o << l.type << ":" << hex_bits(scout::binaryen::raw_of(l), digits);
         return o.str();
     }
     std::ostringstream o;
@@ -118,12 +141,13 @@ const scout::HostFunction* find_log(wasm::Function* import)
 {
     for (const auto& f : log_functions())
         if (std::strcmp(import->module.str, f.module) == 0 &&
-            std::strcmp(import->base.str, f.name) == 0 && scout::func_type(*import) == f.type)
+            std::strcmp(import->base.str, f.name) == 0 &&
+            scout::binaryen::func_type(*import) == f.type)
             return &f;
     return nullptr;
 }
 
-constexpr uint64_t max_memory_bytes = uint64_t{1024} * scout::page_size;
+constexpr uint64_t max_memory_bytes = uint64_t{1024} * scout::binaryen::page_size;
 
 // ---- the reference: Binaryen's interpreter, unchanged
 
@@ -140,7 +164,7 @@ public:
     void init(wasm::Module& module, RefRunner&) override
     {
         if (module.memory.exists && !module.memory.imported())
-            memory.resize(module.memory.initial * scout::page_size);
+            memory.resize(module.memory.initial * scout::binaryen::page_size);
         wasm::ModuleUtils::iterDefinedTables(
             module, [&](wasm::Table* t) { tables[t->name].resize(t->initial); });
     }
@@ -152,7 +176,8 @@ public:
         {
             const auto& l = arguments[0];
             const int digits = l.type == wasm::Type::i32 || l.type == wasm::Type::f32 ? 8 : 16;
-            note(std::string(import->base.str) + " " + hex_bits(scout::raw_of(l), digits));
+            note(std::string(import->base.str) + " " +
+                 hex_bits(scout::binaryen::raw_of(l), digits));
             return {};
         }
         throw RefTrap{std::string("unbound import ") + import->module.str + "." + import->base.str};
@@ -240,7 +265,7 @@ public:
     RefRunner(wasm::Module& module, RefHost* host)
       : ModuleRunnerBase(module, host, {})
     {
-        wasm::ExpressionRunner<RefRunner>::maxDepth = scout::max_interpreter_depth;
+        wasm::ExpressionRunner<RefRunner>::maxDepth = scout::binaryen::max_interpreter_depth;
     }
 };
 
@@ -369,27 +394,28 @@ std::vector<std::string> run_scout(const scout::Bytes& wasm_bytes)
     transcript = &out;
     wasm::Module module;
     scout::binaryen::parse(wasm_bytes, module);
-    if (opt_level > 0 && scout::optimizable(module))
-        scout::optimize(module, opt_level);
+    if (opt_level > 0 && scout::binaryen::optimizable(module))
+        scout::binaryen::optimize(module, opt_level);
     // As ParsedModule: the start function is run by ScoutRunner::start.
     const wasm::Name start = module.start;
     module.start = wasm::Name();
-    scout::Bindings bindings;
+    scout::binaryen::Bindings bindings;
     wasm::ModuleUtils::iterImportedFunctions(module, [&](wasm::Function* f) {
         if (const auto* log = find_log(f))
             bindings[f] = scout::ImportBinding{log, 0};
     });
-    const scout::ModuleCode code(module, bindings);
+    const scout::binaryen::ModuleCode code(module, bindings);
     scout::BlockContext block;
     const scout::Bytes no_data;
     block.block_data = &no_data;
-    scout::BlockHost host(block, bindings, max_memory_bytes);
-    std::unique_ptr<scout::ScoutRunner> runner;
+    scout::binaryen::BlockHost host(block, bindings, max_memory_bytes);
+    std::unique_ptr<scout::binaryen::ScoutRunner> runner;
     try
     {
         // --max-call-depth 250: Binaryen's fixed limit, which the reference has.
-        runner = std::make_unique<scout::ScoutRunner>(module, code, &host, scout::LinkedInstances{},
-                                                      250, scout::native_frame_reserve(module));
+        runner = std::make_unique<scout::binaryen::ScoutRunner>(
+            module, code, &host, scout::binaryen::LinkedInstances{}, 250,
+            scout::binaryen::native_frame_reserve(module));
         runner->start(start);
     }
     catch (const scout::Trap& t)
@@ -444,7 +470,7 @@ int main(int argc, char** argv)
             scout::binaryen::parse(bytes, check);
             if (const auto error = scout::binaryen::validation_errors(check); !error.empty())
                 throw scout::LoadError(error);
-            scout::run_on_large_stack(scout::interpreter_stack_bytes(250), [&] {
+            scout::run_on_large_stack(scout::binaryen::interpreter_stack_bytes(250), [&] {
                 reference = run_reference(bytes);
                 fast = run_scout(bytes);
             });
