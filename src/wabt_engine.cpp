@@ -614,7 +614,11 @@ public:
         const wi::Values params(zero_args, wi::Value::Make(uint32_t{0}));
         wi::Values results;
         wi::Trap::Ptr trap;
-        if (wabt::Failed(func->Call(thread, params, results, &trap)))
+        // wabt 1.0.32's call_indirect ignores PushCall's result: a call past the
+        // frame limit records its trap in `trap` and carries on as if nothing
+        // happened (a recursion through call_indirect would pass). A recorded
+        // trap is a trap, whatever Call returns.
+        if (wabt::Failed(func->Call(thread, params, results, &trap)) || trap)
             fail(trap);
     }
 
@@ -643,8 +647,10 @@ private:
                         limit_call_depth(*thread, call_depth_);
                     }
                     // The trap, if any, is the library's: it reaches fail() as it is.
-                    return store_.UnsafeGet<wi::Func>(target)->Call(*thread, params, results,
-                                                                    out_trap);
+                    // (A recorded trap is one whatever Call returns: see call().)
+                    const auto result = store_.UnsafeGet<wi::Func>(target)->Call(
+                        *thread, params, results, out_trap);
+                    return *out_trap ? wabt::Result(wabt::Result::Error) : result;
                 }
                 catch (...)
                 {

@@ -89,6 +89,9 @@ case $mode in
     before=$(count)
     echo "fuzz_target: $target: ${seconds}s, corpus $corpus, crashes go to $crashes/"
     set +e
+    # SCOUT_FUZZ_SEED: libFuzzer's random seed (ctest's bounded campaign sets
+    # it, so that CI repeats the campaign a developer ran; unset: a new one).
+    [ -n "${SCOUT_FUZZ_SEED:-}" ] && common+=("-seed=$SCOUT_FUZZ_SEED")
     "$binary" "${common[@]}" -max_total_time="$seconds" -print_final_stats=1 \
       -artifact_prefix="$crashes/" "$corpus" "${seed_dirs[@]}"
     rc=$?
