@@ -7,6 +7,7 @@
 #include "discovery.hpp"
 #include "engine.hpp"
 #include "errors.hpp"
+#include "file_write.hpp"
 #include "inspect.hpp"
 #include "isolation.hpp"
 #include "reporter.hpp"
@@ -17,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -37,6 +39,34 @@ enum ExitCode : int
     exit_bad_input = 2,  ///< bad usage, or a vector or script that cannot be loaded
     exit_internal = 3,   ///< a bug in scout
 };
+
+/// A whole number written with digits only. CLI11 reads unsigned options with
+/// strtoull, which takes "-5" as 2^64 - 5: a limit given as a negative number
+/// would silently turn itself off.
+const CLI::Validator whole_number(
+    [](const std::string& text) {
+        bool ok = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+        uint64_t value = 0;
+        for (size_t i = 0; ok && i < text.size(); ++i)
+        {
+            const auto digit = static_cast<uint64_t>(text[i] - '0');
+            ok = value <= (UINT64_MAX - digit) / 10;  // no wrapping past 2^64 - 1 either
+            value = value * 10 + digit;
+        }
+        return ok ? std::string() : "'" + text + "' is not a whole number below 2^64";
+    },
+    "UINT");
+
+/// --timeout: a finite number of seconds above 0 and at most 10^6.
+const CLI::Validator timeout_seconds(
+    [](const std::string& text) {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        return !text.empty() && *end == '\0' && std::isfinite(v) && v > 0 && v <= 1e6
+                   ? std::string()
+                   : "'" + text + "' is not a number of seconds above 0 and at most 1000000";
+    },
+    "SECONDS");
 
 /// Options shared by `run` and `bench`.
 struct EngineOptions
@@ -61,6 +91,7 @@ struct EngineOptions
                        "Run Binaryen's optimizer (-O1..-O3) on each module before the Binaryen "
                        "engine interprets it; 0: off (docs/performance.md)")
             ->capture_default_str()
+            ->check(whole_number)
             ->check(CLI::Range(0u, 3u));
         app.add_option("--cache-dir", cache_dir,
                        "Folder of compiled modules of the wasm2c engine (default "
@@ -69,15 +100,19 @@ struct EngineOptions
                      "Meter gas (docs/metering.md); vectors whose blocks expect gas are metered "
                      "anyway");
         app.add_option("--gas-limit", gas_limit,
-                       "Gas limit per block (implies --meter; default 10000000000)");
+                       "Gas limit per block (implies --meter; default 10000000000)")
+            ->check(whole_number);
         app.add_option("--max-block-data", max_block_data, "Largest block data in bytes")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(whole_number);
         app.add_option("--max-deposits", max_deposits, "Most deposits one block may push")
-            ->capture_default_str();
+            ->capture_default_str()
+            ->check(whole_number);
         app.add_option("--max-call-depth", max_call_depth,
                        "Deepest nesting of wasm calls, at most " +
                            std::to_string(scout::EngineLimits::max_allowed_call_depth))
             ->capture_default_str()
+            ->check(whole_number)
             ->check(CLI::Range(1u, scout::EngineLimits::max_allowed_call_depth));
         app.add_flag("--deterministic", deterministic,
                      "Reject scripts and libraries that use floating point");
@@ -98,10 +133,11 @@ struct EngineOptions
             });
         app.add_option("--ticks", ticks, "Tick budget per block for eth2.useTicks")
             ->capture_default_str()
-            ->check(CLI::NonNegativeNumber);
+            ->check(whole_number);
         app.add_option("--max-memory-pages", max_memory_pages,
                        "Largest linear memory a script may have or grow to, in 64 KiB pages")
             ->capture_default_str()
+            ->check(whole_number)
             ->check(CLI::Range(1u, 65536u));
         app.add_option("--field", field,
                        "Field of the bignum f1m_*/int_* host functions for vectors without a "
@@ -210,13 +246,22 @@ int run(const RunCommand& cmd)
 
     // Where reports go: a machine format without --output takes stdout alone;
     // with --output the file gets it and the terminal keeps the text report.
-    std::ofstream output_file;
+    // The report file is written beside its path and renamed over it at the
+    // end (file_write.hpp): a report path that is an input is refused, and
+    // nothing is lost when the run or the disk fails.
+    std::unique_ptr<scout::AtomicOutputFile> output_file;
     if (!cmd.output.empty())
     {
-        output_file.open(cmd.output, std::ios::binary | std::ios::trunc);
-        if (!output_file)
-            throw scout::InputError(cmd.output, 0, "cannot write the report file");
+        for (const auto& f : files)
+            if (scout::same_file(cmd.output, f))
+                throw scout::InputError(cmd.output, 0,
+                                        "--output names the vector " + f.string() +
+                                            ": refusing to overwrite an input");
+        output_file = std::make_unique<scout::AtomicOutputFile>(cmd.output);
     }
+    std::ostream& output_stream = output_file ? output_file->stream() : std::cout;
+    // Scripts the run read, to refuse a report path that is one of them.
+    std::vector<std::filesystem::path> scripts_read;
     const bool machine = cmd.format != "text";
     const bool text_to_terminal = !machine || !cmd.output.empty();
     scout::RunInfo info{SCOUT_VERSION, cmd.engine.engine, cmd.engine.ticks};
@@ -232,7 +277,7 @@ int run(const RunCommand& cmd)
     if (!machine && !cmd.output.empty())
     {
         style.colour = false;
-        reporters.push_back(std::make_unique<scout::TextReporter>(output_file, style));
+        reporters.push_back(std::make_unique<scout::TextReporter>(output_stream, style));
     }
     else if (text_to_terminal)
     {
@@ -241,8 +286,7 @@ int run(const RunCommand& cmd)
         reporters.push_back(std::move(t));
     }
     if (machine)
-        reporters.push_back(scout::make_machine_reporter(
-            cmd.format, cmd.output.empty() ? std::cout : output_file, info));
+        reporters.push_back(scout::make_machine_reporter(cmd.format, output_stream, info));
 
     if (cmd.verbose && text_to_terminal)
     {
@@ -268,6 +312,12 @@ int run(const RunCommand& cmd)
     auto report = [&](const scout::FileResult& result) {
         if (progress_line)
             std::cout << "\r\x1b[K";
+        if (output_file)
+            for (const auto& b : result.blocks)
+            {
+                scripts_read.push_back(result.file.parent_path() / b.script);
+                scripts_read.push_back(b.script);
+            }
         if (cmd.update && result.status == scout::FileStatus::failed)
         {
             const auto u = scout::update_vector_file(result);
@@ -312,6 +362,15 @@ int run(const RunCommand& cmd)
         std::cout << "\r\x1b[K";
     for (auto& r : reporters)
         r->end();
+    if (output_file)
+    {
+        for (const auto& script : scripts_read)
+            if (scout::same_file(cmd.output, script))
+                throw scout::InputError(cmd.output, 0,
+                                        "--output names the script " + script.string() +
+                                            ": refusing to overwrite an input (no report written)");
+        output_file->commit();  // a WriteError: exit 2
+    }
     if (machine && !cmd.output.empty() && text == nullptr)
         std::cout << totals.passed << " passed, " << totals.failed << " failed\n";
 
@@ -352,6 +411,7 @@ int main(int argc, char** argv)
             return scout::parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N";
         });
     run_app->add_option("-j,--jobs", cmd.jobs, "Vector files run in parallel (default: cores)")
+        ->check(whole_number)
         ->check(CLI::Range(size_t{1}, size_t{1024}));
     run_app->add_option("--format", cmd.format, "Report format")
         ->capture_default_str()
@@ -379,7 +439,7 @@ int main(int argc, char** argv)
                      "Wall-clock limit in seconds for loading a file and for each block; "
                      "the worker is killed and the block reported as timed out")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(timeout_seconds);
 
     // The other end of --isolate: runs one file, writes the protocol of
     // isolation.hpp to stdout. Not for people.
@@ -410,6 +470,7 @@ int main(int argc, char** argv)
     bench_engine.add_to(*bench_app);
     bench_app->add_option("--repeat", bench.repeat, "Timed runs per vector")
         ->capture_default_str()
+        ->check(whole_number)
         ->check(CLI::Range(1, 100000));
     bench_app->add_option("--csv", bench.csv_file, "Also write the CSV to FILE");
 
@@ -476,6 +537,11 @@ int main(int argc, char** argv)
     catch (const scout::InputError& e)
     {
         std::cerr << "scout: " << e.located() << "\n";
+        return exit_bad_input;
+    }
+    catch (const scout::WriteError& e)  // a report file that could not be written
+    {
+        std::cerr << "scout: " << e.what() << "\n";
         return exit_bad_input;
     }
     catch (const std::exception& e)

@@ -1,6 +1,7 @@
 #include "vector_update.hpp"
 
 #include "errors.hpp"
+#include "file_write.hpp"
 #include "hex.hpp"
 #include "vector_loader.hpp"
 
@@ -171,21 +172,63 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
     return out;
 }
 
+namespace {
+
+/// Why --update cannot make a failed file pass, or empty: it can only accept
+/// the roots and deposits a complete run produced.
+std::string cannot_update(const FileResult& result)
+{
+    if (result.status == FileStatus::error)
+        return "the vector could not be loaded";
+    if (const auto* t = result.trapped_block())
+        return "block " + std::to_string(t->index) + " trapped; there is no post-state to accept";
+    if (!result.load_error.empty())
+        return "the run did not finish (" + result.load_error + ")";
+    if (result.blocks.size() != result.blocks_total)
+        return "only " + std::to_string(result.blocks.size()) + " of " +
+               std::to_string(result.blocks_total) + " blocks ran";
+    if (!result.disagreements.empty())
+        return "the engines disagree (" + result.disagreements.front() +
+               "); --update accepts one result, not several";
+    if (!result.gas_mismatches.empty())
+        return "block " + std::to_string(result.gas_mismatches.front().block) +
+               " used other gas than its pinned gas:, which --update does not rewrite";
+    if (result.root_mismatches.empty() && result.deposits_match)
+        return "it fails for a reason --update does not change";
+    return "";
+}
+
+/// Everything a vector says but its expected post-state roots and deposits,
+/// for checking that an update changed nothing else (a YAML alias shared by
+/// the post-state and the pre-state would change both).
+bool same_but_results(const TestVector& a, const TestVector& b)
+{
+    if (a.pre_states != b.pre_states || a.blocks.size() != b.blocks.size() ||
+        a.scripts.size() != b.scripts.size() || a.libraries.size() != b.libraries.size() ||
+        a.field != b.field || a.deposit_layout != b.deposit_layout)
+        return false;
+    for (size_t i = 0; i < a.blocks.size(); ++i)
+        if (a.blocks[i].env != b.blocks[i].env || a.blocks[i].data != b.blocks[i].data ||
+            a.blocks[i].expected_gas != b.blocks[i].expected_gas)
+            return false;
+    for (size_t i = 0; i < a.scripts.size(); ++i)
+        if (a.scripts[i].declared != b.scripts[i].declared)
+            return false;
+    for (size_t i = 0; i < a.libraries.size(); ++i)
+        if (a.libraries[i].name != b.libraries[i].name ||
+            a.libraries[i].module.declared != b.libraries[i].module.declared)
+            return false;
+    return true;
+}
+
+}  // namespace
+
 UpdateResult update_vector_file(const FileResult& result)
 {
     UpdateResult u;
-    if (result.status == FileStatus::error)
-    {
-        u.refused = "the vector could not be loaded";
-        return u;
-    }
-    if (const auto* t = result.trapped_block())
-    {
-        u.refused =
-            "block " + std::to_string(t->index) + " trapped; there is no post-state to accept";
-        return u;
-    }
     if (result.status == FileStatus::passed)
+        return u;
+    if (u.refused = cannot_update(result); !u.refused.empty())
         return u;
 
     std::ifstream in(result.file, std::ios::binary);
@@ -198,12 +241,22 @@ UpdateResult update_vector_file(const FileResult& result)
     }
     try
     {
+        const TestVector before = parse_vector(buffer.str(), result.file);
         const std::string text = updated_vector_text(buffer.str(), result, u.changes);
-        // Check before writing: the new text must load and expect exactly what ran.
+        // Check before writing: the new text must load, expect exactly what
+        // ran, and say everything else as before.
         const TestVector check = parse_vector(text, result.file);
-        std::vector<Bytes32> actual_roots = check.post_states;
+        std::vector<Bytes32> actual_roots = before.post_states;
         for (const auto& m : result.root_mismatches)
             actual_roots[m.env] = m.actual;
+        if (!same_but_results(before, check))
+        {
+            u.refused = "a post-state root shares its text with another value (a YAML alias "
+                        "of an anchor); rewriting it would change that value too: update it by "
+                        "hand";
+            u.changes.clear();
+            return u;
+        }
         if (check.post_states != actual_roots || check.deposits != result.actual_deposits)
         {
             u.refused =
@@ -211,17 +264,7 @@ UpdateResult update_vector_file(const FileResult& result)
             u.changes.clear();
             return u;
         }
-        const auto temp = result.file.string() + ".scout-update";
-        {
-            std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-            out << text;
-            if (!out)
-            {
-                u.refused = "cannot write " + temp;
-                return u;
-            }
-        }
-        std::filesystem::rename(temp, result.file);
+        replace_file_contents(result.file, text);
         u.written = true;
     }
     catch (const InputError& e)
@@ -229,9 +272,9 @@ UpdateResult update_vector_file(const FileResult& result)
         u.refused = e.what();
         u.changes.clear();
     }
-    catch (const std::filesystem::filesystem_error& e)
+    catch (const WriteError& e)
     {
-        u.refused = e.what();
+        u.refused = e.reason();
         u.changes.clear();
     }
     return u;
