@@ -66,4 +66,17 @@ add_library(scout::binaryen ALIAS scout_binaryen)
 # SYSTEM: Binaryen's headers are not ours to keep warning-free.
 target_include_directories(scout_binaryen SYSTEM INTERFACE "${BINARYEN_SOURCE_DIR}/src")
 target_link_libraries(scout_binaryen INTERFACE "${BINARYEN_LIBRARY}")
+# The engine is written against Binaryen 108's C++ API (ModuleRunnerBase's
+# members, the Flow protocol, wasm::Literal's layout), which changes between
+# releases without notice: another version would fail to build at best and
+# misbehave at worst. SCOUT_BINARYEN_ANY_VERSION=ON accepts it anyway, for
+# porting work.
+set(SCOUT_BINARYEN_REQUIRED_VERSION 108)
+option(SCOUT_BINARYEN_ANY_VERSION "Build against a Binaryen other than ${SCOUT_BINARYEN_REQUIRED_VERSION} (porting only)" OFF)
+if(NOT BINARYEN_HEADERS_VERSION STREQUAL SCOUT_BINARYEN_REQUIRED_VERSION AND NOT SCOUT_BINARYEN_ANY_VERSION)
+  message(FATAL_ERROR
+    "scout needs Binaryen ${SCOUT_BINARYEN_REQUIRED_VERSION}; found ${BINARYEN_HEADERS_VERSION} "
+    "(Debian ${BINARYEN_DEB_VERSION}). Install Debian bookworm's binaryen package, or configure "
+    "with -DSCOUT_BINARYEN_ANY_VERSION=ON to port scout to it.")
+endif()
 set(SCOUT_BINARYEN_VERSION "${BINARYEN_HEADERS_VERSION}")

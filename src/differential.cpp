@@ -3,6 +3,7 @@
 #include "engine.hpp"
 #include "hex.hpp"
 #include "result_json.hpp"
+#include "wasm_types.hpp"
 
 #include <algorithm>
 #include <functional>
@@ -51,17 +52,24 @@ std::string trap_text(const BlockResult& b)
 
 std::string deposits_text(const std::vector<Deposit>& ds)
 {
-    // Short, but every byte counts: the pubkey's start, the amount and a hash
-    // of the whole deposit.
+    // Short: the pubkey's start and the amount of each. (Whether engines
+    // agree is decided on every byte, not on this text: disagreements().)
     std::string s = std::to_string(ds.size()) + " deposits";
-    std::hash<std::string> h;
     for (const auto& d : ds)
-    {
-        const Bytes all = d.encode(DepositLayout::ssz);
-        s += " " + to_hex(d.pubkey).substr(0, 8) + ".. amount " + std::to_string(d.amount) + " #" +
-             std::to_string(h(std::string(all.begin(), all.end())) % 100000);
-    }
+        s += " " + to_hex(d.pubkey).substr(0, 8) + ".. amount " + std::to_string(d.amount);
     return s;
+}
+
+/// Where two engines' debug output first differs, for the disagreement line.
+std::string first_difference(const std::vector<std::string>& a, const std::vector<std::string>& b)
+{
+    size_t i = 0;
+    while (i < a.size() && i < b.size() && a[i] == b[i])
+        ++i;
+    const auto line = [&](const std::vector<std::string>& v) {
+        return i < v.size() ? "'" + printable(v[i]) + "'" : std::string("(none)");
+    };
+    return "line " + std::to_string(i + 1) + ": " + line(a) + " / " + line(b);
 }
 
 }  // namespace
@@ -83,6 +91,20 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
         for (size_t i = 0; i < engines.size(); ++i)
             line += (i ? ", " : " ") + engines[i] + " " + values[i];
         out.push_back(line);
+    };
+
+    // An aspect compared exactly (every byte), shown shortly: a line when not
+    // all engines' values are equal.
+    auto compare_exact = [&](const std::string& what, auto get, auto show) {
+        for (size_t i = 1; i < results.size(); ++i)
+            if (!(get(results[i]) == get(results[0])))
+            {
+                std::string line = what + ":";
+                for (size_t k = 0; k < engines.size(); ++k)
+                    line += (k ? ", " : " ") + engines[k] + " " + show(results[k]);
+                out.push_back(line);
+                return;
+            }
     };
 
     compare("status", status_text);
@@ -108,17 +130,30 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
             return block(r).gas_used ? std::to_string(*block(r).gas_used)
                                      : std::string("unmetered");
         });
-        compare(tag + " debug output", [&](const FileResult& r) {
-            const auto& b = block(r);
-            std::string s = std::to_string(b.debug_output.size()) + " lines";
-            std::hash<std::string> h;
-            size_t acc = 0;
-            for (const auto& l : b.debug_output)
-                acc = acc * 31 + h(l);
-            return s + " #" + std::to_string(acc % 100000);
-        });
+        compare_exact(
+            tag + " debug output",
+            [&](const FileResult& r) -> const std::vector<std::string>& {
+                return block(r).debug_output;
+            },
+            [&](const FileResult& r) {
+                const auto& lines = block(r).debug_output;
+                std::string text = std::to_string(lines.size()) + " lines";
+                if (&r != &results[0] && lines != block(results[0]).debug_output)
+                    text += " (vs " + engines[0] + ": " +
+                            first_difference(block(results[0]).debug_output, lines) + ")";
+                return text;
+            });
     }
-    compare("deposits", [](const FileResult& r) { return deposits_text(r.actual_deposits); });
+    compare_exact(
+        "deposits",
+        [](const FileResult& r) -> const std::vector<Deposit>& { return r.actual_deposits; },
+        [&](const FileResult& r) {
+            std::string text = deposits_text(r.actual_deposits);
+            if (&r != &results[0] && r.actual_deposits != results[0].actual_deposits &&
+                text == deposits_text(results[0].actual_deposits))
+                text += " (other bytes)";
+            return text;
+        });
     return out;
 }
 

@@ -63,7 +63,8 @@ std::optional<Shard> parse_shard(const std::string& text)
     if (slash == std::string::npos || slash == 0 || slash + 1 == text.size())
         return std::nullopt;
     auto number = [](const std::string& s) -> std::optional<size_t> {
-        if (s.empty() || s.size() > 9 || !std::all_of(s.begin(), s.end(), ::isdigit))
+        if (s.empty() || s.size() > 9 ||
+            !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
             return std::nullopt;
         return static_cast<size_t>(std::stoul(s));
     };

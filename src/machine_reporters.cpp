@@ -4,6 +4,7 @@
 #include "reporter.hpp"
 #include "result_json.hpp"
 #include "text_reporter.hpp"
+#include "wasm_types.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -40,6 +41,22 @@ namespace {
 
 using nlohmann::json;
 
+/// Every string of `j` made valid UTF-8 (utf8_or_escaped): nlohmann::json
+/// throws when it dumps a string that is not, such as a file name in another
+/// encoding, and the whole report would be lost.
+void make_utf8(json& j)
+{
+    if (j.is_string())
+    {
+        auto& s = j.get_ref<std::string&>();
+        if (!valid_utf8(s))
+            s = printable(s);
+    }
+    else if (j.is_structured())
+        for (auto& item : j)
+            make_utf8(item);
+}
+
 class JsonReporter final : public Reporter
 {
 public:
@@ -51,6 +68,7 @@ public:
     {
         totals_.add(r);
         files_.push_back(file_result_to_json(r));
+        make_utf8(files_.back());
     }
     void end() override
     {
@@ -84,8 +102,9 @@ std::string details(const FileResult& r)
 
 /// XML character escaping, by hand: the report is a fixed, flat shape, and
 /// escaping (plus dropping characters XML 1.0 forbids) is all it needs.
-std::string xml(const std::string& s)
+std::string xml(const std::string& text)
 {
+    const std::string s = utf8_or_escaped(text);  // the document is declared UTF-8
     std::string out;
     for (const char ch : s)
     {
@@ -196,6 +215,21 @@ private:
     std::string cases_;
 };
 
+/// A test point's description, escaped as TAP 14 specifies: `\` and `#`
+/// get a backslash, so that a file name with " # TODO" or " # SKIP" in it is
+/// not read as a directive (prove would count a failing file as a TODO).
+std::string tap_description(const std::string& text)
+{
+    std::string out;
+    for (const char c : text)
+    {
+        if (c == '\\' || c == '#')
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
 /// TAP version 13: one test point per vector file, details as a YAML block.
 class TapReporter final : public Reporter
 {
@@ -208,7 +242,8 @@ public:
     {
         ++n_;
         const bool ok = r.status == FileStatus::passed;
-        out_ << (ok ? "ok " : "not ok ") << n_ << " - " << printable(r.file.string()) << "\n";
+        out_ << (ok ? "ok " : "not ok ") << n_ << " - " << tap_description(printable(r.file.string()))
+             << "\n";
         if (ok && !engines_noteworthy(r))
             return;
         out_ << "  ---\n  status: " << to_string(r.status) << "\n  message: |\n";

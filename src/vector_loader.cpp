@@ -7,7 +7,9 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <fstream>
+#include <initializer_list>
 #include <limits>
 #include <set>
 #include <sstream>
@@ -54,6 +56,7 @@ public:
 
         const auto beacon = required(root, "beacon_state", "the top level");
         expect_map(beacon, "beacon_state");
+        reject_unknown_keys(beacon, "beacon_state", {"execution_scripts", "libraries"});
         const auto scripts = required(beacon, "execution_scripts", "beacon_state");
         expect_sequence(scripts, "beacon_state.execution_scripts");
         if (scripts.size() == 0)
@@ -67,6 +70,7 @@ public:
             for (const auto& lib : libs)
             {
                 expect_map(lib, "a library entry");
+                reject_unknown_keys(lib, "a library entry", {"name", "file"});
                 LibraryRef ref;
                 ref.name = scalar(required(lib, "name", "library entry"), "library name");
                 if (ref.name.empty())
@@ -187,6 +191,29 @@ private:
                 fail(kv.first, "duplicate key '" + printable(kv.first.Scalar()) + "' in " + what);
     }
 
+    /// A key the format does not define inside `what` (a map checked by
+    /// expect_map) is an error: a misspelt `gass:` or a deposit_receipts
+    /// indented under shard_post_state would otherwise be ignored, and the
+    /// vector would mean something else than its author wrote. (Unknown
+    /// top-level keys stay warnings: other tools' extensions live there.)
+    void reject_unknown_keys(const YAML::Node& n, const std::string& what,
+                             std::initializer_list<const char*> known) const
+    {
+        for (const auto& kv : n)
+        {
+            const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
+            if (std::none_of(known.begin(), known.end(),
+                             [&](const char* k) { return key == k; }))
+            {
+                std::string list;
+                for (const char* k : known)
+                    list += (list.empty() ? "" : ", ") + std::string(k);
+                fail(kv.first, "unknown key '" + printable(key) + "' in " + what + " (known: " +
+                                   list + ")");
+            }
+        }
+    }
+
     void expect_sequence(const YAML::Node& n, const std::string& what) const
     {
         if (!n.IsSequence())
@@ -281,6 +308,7 @@ private:
     {
         const auto state = required(root, key, "the top level");
         expect_map(state, key);
+        reject_unknown_keys(state, key, {"exec_env_states"});
         const auto roots = required(state, "exec_env_states", key);
         const std::string what = std::string(key) + ".exec_env_states";
         expect_sequence(roots, what);
@@ -323,6 +351,7 @@ private:
     ShardBlock block(const YAML::Node& n, size_t script_count) const
     {
         expect_map(n, "a shard block");
+        reject_unknown_keys(n, "a shard block", {"env", "data", "gas"});
         ShardBlock b;
         b.line = line_of(n);
         const auto env = required(n, "env", "shard block");
@@ -342,6 +371,8 @@ private:
     Deposit deposit(const YAML::Node& n) const
     {
         expect_map(n, "a deposit receipt");
+        reject_unknown_keys(n, "a deposit receipt",
+                            {"pubkey", "withdrawal_credentials", "amount", "signature"});
         Deposit d;
         d.pubkey = fixed_hex<Deposit::pubkey_size>(required(n, "pubkey", "deposit receipt"),
                                                    "deposit pubkey");
@@ -365,7 +396,19 @@ TestVector parse_vector(const std::string& yaml_text, const std::filesystem::pat
     YAML::Node root;
     try
     {
-        root = YAML::Load(yaml_text);
+        // All documents: YAML::Load reads the first and ignores the rest, so
+        // a second document (after `---`) would be text the run ignores.
+        const auto documents = YAML::LoadAll(yaml_text);
+        if (!documents.empty())
+            root = documents.front();
+        for (size_t i = 1; i < documents.size(); ++i)
+            if (!documents[i].IsNull())
+            {
+                const auto mark = documents[i].Mark();
+                throw InputError(file.string(), mark.line < 0 ? 0 : size_t(mark.line) + 1,
+                                 "a second YAML document: a vector file holds one (remove the "
+                                 "'---' and what follows, or split the file)");
+            }
     }
     catch (const YAML::Exception& e)
     {

@@ -37,6 +37,14 @@ const char* to_string(ValType type);
 /// arbitrary bytes, so anything outside printable ASCII becomes \xNN.
 std::string printable(const std::string& name);
 
+/// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates).
+bool valid_utf8(const std::string& text);
+
+/// `text` itself when it is valid UTF-8, else printable(text): for reports
+/// whose format must be UTF-8 (JSON, JUnit XML), keeping a file name that is
+/// not UTF-8 readable and unambiguous (printable() escapes backslashes too).
+std::string utf8_or_escaped(const std::string& text);
+
 /// A wasm value as raw bits; the signature says how to read it.
 struct Value
 {
