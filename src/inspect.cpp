@@ -2,6 +2,7 @@
 
 #include "eei.hpp"
 #include "errors.hpp"
+#include "file_read.hpp"
 #include "hex.hpp"
 #include "module_check.hpp"
 #include "output_capture.hpp"
@@ -76,13 +77,21 @@ void print_engines(const Bytes& bytes, std::ostream& out)
 
 int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::ostream& out)
 {
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
+    // The same guarded reader as run's: no FIFO, device or folder, at most
+    // 64 MiB (a module of that size is a mistake or an attack).
+    Bytes bytes;
+    try
     {
-        out << "ERROR " << file.string() << ": cannot open\n";
+        bytes = read_regular_file(file, uintmax_t{64} << 20);
+    }
+    catch (const FileReadError& e)
+    {
+        out << "ERROR " << printable(file.string()) << ": "
+            << (e.kind == FileReadError::Kind::cannot_open ? std::string("cannot open (") + e.what() + ")"
+                                                           : std::string(e.what()))
+            << "\n";
         return 2;
     }
-    const Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 
     out << "module     " << file.string() << "\n"
         << "size       " << bytes.size() << " bytes\n"

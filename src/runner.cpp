@@ -2,6 +2,7 @@
 
 #include "eei.hpp"
 #include "errors.hpp"
+#include "file_read.hpp"
 #include "module_check.hpp"
 #include "output_capture.hpp"
 #include "vector_loader.hpp"
@@ -26,20 +27,21 @@ double seconds_since(Clock::time_point start)
 Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector_file)
 {
     constexpr uintmax_t max_module_bytes = uintmax_t{64} << 20;
-    std::error_code ec;
-    if (const auto size = std::filesystem::file_size(ref.resolved, ec);
-        !ec && size > max_module_bytes)
+    Bytes bytes;
+    try
+    {
+        bytes = read_regular_file(ref.resolved, max_module_bytes);
+    }
+    catch (const FileReadError& e)
+    {
+        using Kind = FileReadError::Kind;
         throw InputError(vector_file.string(), ref.line,
-                         ref.declared + ": module is " + std::to_string(size >> 20) +
-                             " MiB, more than the limit of 64 MiB");
-    std::ifstream in(ref.resolved, std::ios::binary);
-    if (!in)
-        throw InputError(vector_file.string(), ref.line,
-                         "cannot open " + ref.declared + " (" + printable(ref.resolved.string()) +
-                             ")");
-    Bytes bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad())
-        throw InputError(vector_file.string(), ref.line, "cannot read " + ref.declared);
+                         e.kind == Kind::cannot_open
+                             ? "cannot open " + ref.declared + " (" +
+                                   printable(ref.resolved.string()) + ")"
+                         : e.kind == Kind::too_big ? ref.declared + ": module " + e.what()
+                                                   : ref.declared + ": " + e.what());
+    }
     if (bytes.empty())
         throw InputError(vector_file.string(), ref.line, ref.declared + ": file is empty");
     // Checked here, before any engine, so that every engine gives the same

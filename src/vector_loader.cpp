@@ -2,6 +2,7 @@
 
 #include "eei.hpp"
 #include "errors.hpp"
+#include "file_read.hpp"
 #include "hex.hpp"
 #include "wasm_types.hpp"
 
@@ -308,8 +309,8 @@ private:
     {
         const auto state = required(root, key, "the top level");
         expect_map(state, key);
-        reject_unknown_keys(state, key, {"exec_env_states"});
         const auto roots = required(state, "exec_env_states", key);
+        reject_unknown_keys(state, key, {"exec_env_states"});
         const std::string what = std::string(key) + ".exec_env_states";
         expect_sequence(roots, what);
         if (roots.size() != script_count)
@@ -428,26 +429,27 @@ TestVector parse_vector(const std::string& yaml_text, const std::filesystem::pat
 
 TestVector load_vector(const std::filesystem::path& file)
 {
-    std::error_code ec;
-    if (fs::is_directory(file, ec))
-        throw InputError(file.string(), 0, "is a folder, expected a YAML vector file");
-    if (fs::exists(file, ec) && !fs::is_regular_file(file, ec))
-        throw InputError(file.string(), 0, "is not a regular file");
     // A vector is text of a few kilobytes; one of hundreds of megabytes is a
     // mistake or an attack, and yaml-cpp would hold several copies of it.
     constexpr uintmax_t max_vector_bytes = uintmax_t{64} << 20;
-    if (const auto size = fs::file_size(file, ec); !ec && size > max_vector_bytes)
+    Bytes bytes;
+    try
+    {
+        bytes = read_regular_file(file, max_vector_bytes);
+    }
+    catch (const FileReadError& e)
+    {
+        std::error_code ec;
+        using Kind = FileReadError::Kind;
         throw InputError(file.string(), 0,
-                         "vector file is " + std::to_string(size >> 20) +
-                             " MiB, more than the limit of 64 MiB");
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw InputError(file.string(), 0, "cannot open vector file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad())
-        throw InputError(file.string(), 0, "cannot read vector file");
-    return parse_vector(text.str(), file);
+                         e.kind == Kind::cannot_open ? std::string("cannot open vector file")
+                         : e.kind == Kind::too_big   ? std::string("vector file ") + e.what()
+                         : fs::is_directory(file, ec)
+                             ? std::string("is a folder, expected a YAML vector file")
+                         : e.kind == Kind::not_a_file ? std::string("is not a regular file")
+                                                      : std::string("cannot read vector file"));
+    }
+    return parse_vector(std::string(bytes.begin(), bytes.end()), file);
 }
 
 }  // namespace scout
