@@ -8,6 +8,7 @@
 #include "large_stack.hpp"
 #include "output_capture.hpp"
 #include "wasm_types.hpp"
+#include "yaml_line.hpp"
 
 #include <ir/iteration.h>
 #include <ir/module-utils.h>
@@ -314,11 +315,11 @@ GasTable GasTable::load(const std::filesystem::path& file)
     }
     catch (const YAML::Exception& e)
     {
-        throw InputError(file.string(), e.mark.line < 0 ? 0 : size_t(e.mark.line) + 1,
+        throw InputError(file.string(), yaml_line(e.mark),
                          "malformed YAML: " + e.msg);
     }
     const auto line = [](const YAML::Node& n) {
-        return n.Mark().line < 0 ? 0 : size_t(n.Mark().line) + 1;
+        return yaml_line(n);
     };
     if (!root.IsMap())
         throw InputError(file.string(), line(root),

@@ -5,6 +5,7 @@
 #include "file_read.hpp"
 #include "hex.hpp"
 #include "wasm_types.hpp"
+#include "yaml_line.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -155,7 +156,7 @@ private:
         if (!node.IsDefined())
             return 0;
         const auto mark = node.Mark();
-        return mark.line < 0 ? 0 : static_cast<size_t>(mark.line) + 1;
+        return yaml_line(mark);
     }
 
     std::string located(const YAML::Node& node, const std::string& message) const
@@ -406,14 +407,14 @@ TestVector parse_vector(const std::string& yaml_text, const std::filesystem::pat
             if (!documents[i].IsNull())
             {
                 const auto mark = documents[i].Mark();
-                throw InputError(file.string(), mark.line < 0 ? 0 : size_t(mark.line) + 1,
+                throw InputError(file.string(), yaml_line(mark),
                                  "a second YAML document: a vector file holds one (remove the "
                                  "'---' and what follows, or split the file)");
             }
     }
     catch (const YAML::Exception& e)
     {
-        const size_t line = e.mark.line < 0 ? 0 : static_cast<size_t>(e.mark.line) + 1;
+        const size_t line = yaml_line(e.mark);
         throw InputError(file.string(), line, "malformed YAML: " + printable(e.msg));
     }
     try
@@ -422,7 +423,7 @@ TestVector parse_vector(const std::string& yaml_text, const std::filesystem::pat
     }
     catch (const YAML::Exception& e)  // defensive: conversions we did not foresee
     {
-        const size_t line = e.mark.line < 0 ? 0 : static_cast<size_t>(e.mark.line) + 1;
+        const size_t line = yaml_line(e.mark);
         throw InputError(file.string(), line, "unexpected YAML structure: " + printable(e.msg));
     }
 }

@@ -4,6 +4,7 @@
 #include "file_write.hpp"
 #include "hex.hpp"
 #include "vector_loader.hpp"
+#include "yaml_line.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -123,7 +124,7 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
     }
     catch (const YAML::Exception& e)
     {
-        throw InputError(file, e.mark.line < 0 ? 0 : size_t(e.mark.line) + 1,
+        throw InputError(file, yaml_line(e.mark),
                          "malformed YAML: " + e.msg);
     }
     std::vector<Edit> edits;
