@@ -373,7 +373,7 @@ private:
     }
 };
 
-struct ParsedModule
+struct WabtModule
 {
     wi::ModuleDesc desc;  ///< start function taken out: run() calls it
     ModuleInterface interface;
@@ -389,7 +389,7 @@ struct ParsedModule
     /// its frames could fill the value stack before (ValueStackBound).
     uint32_t call_depth = 1;
 
-    ParsedModule(const Bytes& wasm, const EngineLimits& limits)
+    WabtModule(const Bytes& wasm, const EngineLimits& limits)
     {
         // The structural pass first, as for every engine (module_check.hpp), so
         // that a malformed binary is told apart from an invalid module, as the
@@ -427,7 +427,7 @@ struct ParsedModule
     /// Records how each import is bound (`bound` in interface order, as
     /// link_imports returns it) and, for imports from libraries, which export.
     void bind(const std::vector<ImportBinding>& bound,
-              const std::vector<const ParsedModule*>& libraries = {})
+              const std::vector<const WabtModule*>& libraries = {})
     {
         bindings.assign(desc.imports.size(), ImportBinding{});
         library_export.assign(desc.imports.size(), none);
@@ -507,7 +507,7 @@ uint64_t value_bits(ValType type, const wi::Value& v)
 /// A wabt host function calling the EEI. wabt is built without exceptions, so
 /// none may cross its frames: the exception (a scout::Trap, or anything else)
 /// is kept in env.error, wabt gets a trap, and the caller rethrows the
-/// exception once wabt has returned (BlockRun::check).
+/// exception once wabt has returned (WabtBlockRun::check).
 wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
                                      const HostFunction& f, HostEnv& env)
 {
@@ -515,6 +515,11 @@ wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
         store, type,
         [&f, &env](wi::Thread& thread, const wi::Values& params, wi::Values& results,
                    wi::Trap::Ptr* out_trap) -> wabt::Result {
+            // A trap already recorded (a call_indirect past the frame limit,
+            // which wabt 1.0.32 records and then ignores: see WabtBlockRun::call)
+            // stops the run here, before the host function has an effect.
+            if (*out_trap)
+                return wabt::Result::Error;
             try
             {
                 Value args[8];
@@ -540,13 +545,13 @@ wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
 }
 
 /// One block: a fresh store, the libraries' instances and the script's.
-class BlockRun
+class WabtBlockRun
 {
 public:
     /// `call_depth`: how deep calls may nest, --max-call-depth or, when the
     /// modules' frames could fill the value stack before that, less
     /// (WabtScript::call_depth_).
-    BlockRun(BlockContext& block, uint32_t call_depth, uint32_t max_call_depth)
+    WabtBlockRun(BlockContext& block, uint32_t call_depth, uint32_t max_call_depth)
       : block_(block)
       , call_depth_(call_depth)
       , max_call_depth_(max_call_depth)
@@ -555,7 +560,7 @@ public:
 
     /// Instantiates `parsed` (imports bound to the EEI or to `libraries`, the
     /// instances made so far) and runs its start function.
-    wi::Instance::Ptr instantiate(const ParsedModule& parsed,
+    wi::Instance::Ptr instantiate(const WabtModule& parsed,
                                   const std::vector<wi::Instance::Ptr>& libraries)
     {
         envs_.push_back(std::make_unique<HostEnv>());
@@ -697,12 +702,12 @@ public:
       : max_call_depth_(limits.max_call_depth)
     {
         std::vector<LibraryInterface> library_interfaces;
-        std::vector<const ParsedModule*> parsed_libraries;
+        std::vector<const WabtModule*> parsed_libraries;
         for (const auto& lib : libraries)
         {
             try
             {
-                auto parsed = std::make_unique<ParsedModule>(lib.wasm, limits);
+                auto parsed = std::make_unique<WabtModule>(lib.wasm, limits);
                 // Libraries import from the EEI only, never from each other.
                 parsed->bind(link_imports(parsed->interface, {}));
                 libraries_.push_back(std::move(parsed));
@@ -714,7 +719,7 @@ public:
             library_interfaces.push_back({lib.name, &libraries_.back()->interface});
             parsed_libraries.push_back(libraries_.back().get());
         }
-        script_ = std::make_unique<ParsedModule>(wasm, limits);
+        script_ = std::make_unique<WabtModule>(wasm, limits);
         const auto bound = link_imports(script_->interface, library_interfaces);
         main_params_ = check_script_exports(script_->interface).params;
         script_->bind(bound, parsed_libraries);
@@ -737,7 +742,7 @@ public:
         // Libraries first, each a fresh instance; then the script, linked to
         // them. Everything lives in the block's own store.
         const auto start = std::chrono::steady_clock::now();
-        BlockRun run(block, call_depth_, max_call_depth_);
+        WabtBlockRun run(block, call_depth_, max_call_depth_);
         std::vector<wi::Instance::Ptr> libraries;
         for (const auto& lib : libraries_)
             libraries.push_back(run.instantiate(*lib, {}));
@@ -752,8 +757,8 @@ private:
     uint32_t call_depth_ = 1;  ///< calls nest at most this deep: max_call_depth_ or less
     std::vector<std::string> notes_;  ///< load_notes()
     size_t main_params_ = 0;  ///< MainEntry::params
-    std::vector<std::unique_ptr<ParsedModule>> libraries_;
-    std::unique_ptr<ParsedModule> script_;
+    std::vector<std::unique_ptr<WabtModule>> libraries_;
+    std::unique_ptr<WabtModule> script_;
 };
 
 class WabtEngine final : public Engine
