@@ -51,9 +51,9 @@ Bytes read_regular_file(const std::filesystem::path& path, uintmax_t max_bytes)
                 uint8_t extra = 0;
                 const ssize_t n = ::read(fd, &extra, 1);
                 if (n > 0)
-                    throw FileReadError(FileReadError::Kind::too_big,
-                                        "grew past the limit of " + mib(max_bytes) +
-                                            " while it was read");
+                    throw FileReadError(FileReadError::Kind::too_big, "grew past the limit of " +
+                                                                          mib(max_bytes) +
+                                                                          " while it was read");
                 break;
             }
             bytes.resize(std::min<uintmax_t>(max_bytes, bytes.size() + (size_t{1} << 16)));

@@ -87,8 +87,9 @@ int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::
     catch (const FileReadError& e)
     {
         out << "ERROR " << printable(file.string()) << ": "
-            << (e.kind == FileReadError::Kind::cannot_open ? std::string("cannot open (") + e.what() + ")"
-                                                           : std::string(e.what()))
+            << (e.kind == FileReadError::Kind::cannot_open
+                    ? std::string("cannot open (") + e.what() + ")"
+                    : std::string(e.what()))
             << "\n";
         return 2;
     }

@@ -242,8 +242,8 @@ public:
     {
         ++n_;
         const bool ok = r.status == FileStatus::passed;
-        out_ << (ok ? "ok " : "not ok ") << n_ << " - " << tap_description(printable(r.file.string()))
-             << "\n";
+        out_ << (ok ? "ok " : "not ok ") << n_ << " - "
+             << tap_description(printable(r.file.string())) << "\n";
         if (ok && !engines_noteworthy(r))
             return;
         out_ << "  ---\n  status: " << to_string(r.status) << "\n  message: |\n";

@@ -315,12 +315,9 @@ GasTable GasTable::load(const std::filesystem::path& file)
     }
     catch (const YAML::Exception& e)
     {
-        throw InputError(file.string(), yaml_line(e.mark),
-                         "malformed YAML: " + e.msg);
+        throw InputError(file.string(), yaml_line(e.mark), "malformed YAML: " + e.msg);
     }
-    const auto line = [](const YAML::Node& n) {
-        return yaml_line(n);
-    };
+    const auto line = [](const YAML::Node& n) { return yaml_line(n); };
     if (!root.IsMap())
         throw InputError(file.string(), line(root),
                          "a gas table is a map of instruction class to cost");

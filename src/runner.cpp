@@ -36,9 +36,8 @@ Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector
     {
         using Kind = FileReadError::Kind;
         throw InputError(vector_file.string(), ref.line,
-                         e.kind == Kind::cannot_open
-                             ? "cannot open " + ref.declared + " (" +
-                                   printable(ref.resolved.string()) + ")"
+                         e.kind == Kind::cannot_open ? "cannot open " + ref.declared + " (" +
+                                                           printable(ref.resolved.string()) + ")"
                          : e.kind == Kind::too_big ? ref.declared + ": module " + e.what()
                                                    : ref.declared + ": " + e.what());
     }

@@ -204,14 +204,13 @@ private:
         for (const auto& kv : n)
         {
             const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : std::string();
-            if (std::none_of(known.begin(), known.end(),
-                             [&](const char* k) { return key == k; }))
+            if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; }))
             {
                 std::string list;
                 for (const char* k : known)
                     list += (list.empty() ? "" : ", ") + std::string(k);
-                fail(kv.first, "unknown key '" + printable(key) + "' in " + what + " (known: " +
-                                   list + ")");
+                fail(kv.first,
+                     "unknown key '" + printable(key) + "' in " + what + " (known: " + list + ")");
             }
         }
     }

@@ -124,8 +124,7 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
     }
     catch (const YAML::Exception& e)
     {
-        throw InputError(file, yaml_line(e.mark),
-                         "malformed YAML: " + e.msg);
+        throw InputError(file, yaml_line(e.mark), "malformed YAML: " + e.msg);
     }
     std::vector<Edit> edits;
     const auto roots = root["shard_post_state"]["exec_env_states"];

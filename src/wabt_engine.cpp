@@ -232,9 +232,10 @@ struct ValueStackBound
 
     explicit ValueStackBound(const wi::ModuleDesc& desc)
     {
-        const size_t imported = static_cast<size_t>(std::count_if(
-            desc.imports.begin(), desc.imports.end(),
-            [](const wi::ImportDesc& i) { return i.type.type->kind == wabt::ExternalKind::Func; }));
+        const size_t imported = static_cast<size_t>(
+            std::count_if(desc.imports.begin(), desc.imports.end(), [](const wi::ImportDesc& i) {
+                return i.type.type->kind == wabt::ExternalKind::Func;
+            }));
         const size_t n = desc.funcs.size();
         uint64_t most_results = 1;
         for (const auto& type : desc.func_types)
@@ -653,8 +654,8 @@ private:
                     }
                     // The trap, if any, is the library's: it reaches fail() as it is.
                     // (A recorded trap is one whatever Call returns: see call().)
-                    const auto result = store_.UnsafeGet<wi::Func>(target)->Call(
-                        *thread, params, results, out_trap);
+                    const auto result = store_.UnsafeGet<wi::Func>(target)->Call(*thread, params,
+                                                                                 results, out_trap);
                     return *out_trap ? wabt::Result(wabt::Result::Error) : result;
                 }
                 catch (...)
@@ -754,9 +755,9 @@ public:
 
 private:
     uint32_t max_call_depth_;
-    uint32_t call_depth_ = 1;  ///< calls nest at most this deep: max_call_depth_ or less
+    uint32_t call_depth_ = 1;         ///< calls nest at most this deep: max_call_depth_ or less
     std::vector<std::string> notes_;  ///< load_notes()
-    size_t main_params_ = 0;  ///< MainEntry::params
+    size_t main_params_ = 0;          ///< MainEntry::params
     std::vector<std::unique_ptr<WabtModule>> libraries_;
     std::unique_ptr<WabtModule> script_;
 };

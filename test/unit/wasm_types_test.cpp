@@ -16,23 +16,23 @@ TEST(ValidUtf8, AcceptsWellFormedSequences)
 {
     EXPECT_TRUE(valid_utf8(""));
     EXPECT_TRUE(valid_utf8("plain ascii"));
-    EXPECT_TRUE(valid_utf8("caf\xc3\xa9"));              // 2 bytes
-    EXPECT_TRUE(valid_utf8("\xe2\x82\xac"));             // euro sign, 3 bytes
-    EXPECT_TRUE(valid_utf8("\xf0\x9f\x98\x80"));         // emoji, 4 bytes
-    EXPECT_TRUE(valid_utf8("\xf4\x8f\xbf\xbf"));         // U+10FFFF
+    EXPECT_TRUE(valid_utf8("caf\xc3\xa9"));       // 2 bytes
+    EXPECT_TRUE(valid_utf8("\xe2\x82\xac"));      // euro sign, 3 bytes
+    EXPECT_TRUE(valid_utf8("\xf0\x9f\x98\x80"));  // emoji, 4 bytes
+    EXPECT_TRUE(valid_utf8("\xf4\x8f\xbf\xbf"));  // U+10FFFF
 }
 
 TEST(ValidUtf8, RejectsWhatRfc3629Forbids)
 {
-    EXPECT_FALSE(valid_utf8("\xff"));                  // never valid
-    EXPECT_FALSE(valid_utf8("\xc3"));                  // truncated
-    EXPECT_FALSE(valid_utf8("\xe2\x82"));              // truncated
-    EXPECT_FALSE(valid_utf8("\xc0\xaf"));              // overlong '/'
-    EXPECT_FALSE(valid_utf8("\xe0\x80\xaf"));          // overlong
-    EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));          // a surrogate
-    EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));      // above U+10FFFF
-    EXPECT_FALSE(valid_utf8("a\x80z"));                // a lone continuation byte
-    EXPECT_FALSE(valid_utf8("\xc3("));                // a bad continuation
+    EXPECT_FALSE(valid_utf8("\xff"));              // never valid
+    EXPECT_FALSE(valid_utf8("\xc3"));              // truncated
+    EXPECT_FALSE(valid_utf8("\xe2\x82"));          // truncated
+    EXPECT_FALSE(valid_utf8("\xc0\xaf"));          // overlong '/'
+    EXPECT_FALSE(valid_utf8("\xe0\x80\xaf"));      // overlong
+    EXPECT_FALSE(valid_utf8("\xed\xa0\x80"));      // a surrogate
+    EXPECT_FALSE(valid_utf8("\xf4\x90\x80\x80"));  // above U+10FFFF
+    EXPECT_FALSE(valid_utf8("a\x80z"));            // a lone continuation byte
+    EXPECT_FALSE(valid_utf8("\xc3("));             // a bad continuation
 }
 
 TEST(ValidUtf8, EscapesOnlyWhatIsNotUtf8)
