@@ -320,23 +320,11 @@ int run(const RunCommand& cmd)
             }
         if (cmd.update && result.status == scout::FileStatus::failed)
         {
-            const auto u = scout::update_vector_file(result);
-            if (u.written)
-            {
-                std::cout << "UPDATED " << result.file.string() << "\n";
-                for (const auto& c : u.changes)
-                    std::cout << "  " << c << "\n";
-                scout::FileResult accepted = result;
-                accepted.status = scout::FileStatus::passed;
-                accepted.root_mismatches.clear();
-                accepted.expected_deposits = accepted.actual_deposits;
-                accepted.deposits_match = true;
-                totals.add(accepted);
-                for (auto& r : reporters)
-                    r->file(accepted);
-                return;
-            }
-            std::cout << "NOT UPDATED " << result.file.string() << ": " << u.refused << "\n";
+            const scout::FileResult reported = scout::update_vector(result, std::cout);
+            totals.add(reported);
+            for (auto& r : reporters)
+                r->file(reported);
+            return;
         }
         totals.add(result);
         for (auto& r : reporters)

@@ -4,6 +4,7 @@
 
 #include "runner.hpp"
 
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,12 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
 /// is checked to load and to carry exactly the actual values before it
 /// replaces the file.
 UpdateResult update_vector_file(const FileResult& result);
+
+/// `scout run --update` for one failed file: rewrites it when it failed on its
+/// roots or deposits alone (update_vector_file), prints `UPDATED file` with
+/// the changes, or `NOT UPDATED file: why`, to `log`, and returns the result
+/// to report: the accepted one (passed) when the file was rewritten, else
+/// `result` unchanged (still failed).
+FileResult update_vector(const FileResult& result, std::ostream& log);
 
 }  // namespace scout
