@@ -1,5 +1,5 @@
-/// ScoutRunner's integer operators on the fast path (scout_runner.hpp):
-/// which unary and binary operators it evaluates, and how. Each operation is
+/// ScoutRunner's integer operators on the fast path (scout_runner.hpp; which
+/// operators it takes: fast_unary, fast_binary). Each operation is
 /// written once for both widths (integer_ops.hpp).
 
 #include "scout_runner.hpp"
@@ -7,36 +7,6 @@
 #include "integer_ops.hpp"
 
 namespace scout::binaryen {
-
-bool ScoutRunner::fast_unary(wasm::UnaryOp op)
-{
-    switch (op)
-    {
-    case wasm::ClzInt32:
-    case wasm::ClzInt64:
-    case wasm::CtzInt32:
-    case wasm::CtzInt64:
-    case wasm::PopcntInt32:
-    case wasm::PopcntInt64:
-    case wasm::EqZInt32:
-    case wasm::EqZInt64:
-    case wasm::ExtendSInt32:
-    case wasm::ExtendUInt32:
-    case wasm::WrapInt64:
-    case wasm::ReinterpretFloat32:
-    case wasm::ReinterpretFloat64:
-    case wasm::ReinterpretInt32:
-    case wasm::ReinterpretInt64:
-    case wasm::ExtendS8Int32:
-    case wasm::ExtendS16Int32:
-    case wasm::ExtendS8Int64:
-    case wasm::ExtendS16Int64:
-    case wasm::ExtendS32Int64:
-        return true;
-    default:
-        return false;
-    }
-}
 
 bool ScoutRunner::eval_unary(wasm::Unary* curr, uint64_t& out)
 {
@@ -111,7 +81,7 @@ bool ScoutRunner::eval_binary(wasm::Binary* curr, uint64_t& out)
         return false;
     if (!eval(curr->right, r))
         return false;
-    const auto trap_with = [this](const char* why) { trap(why); };
+    const auto trap_with = [this](const char* why) { wasm_trap(why); };
     // fast_binary(): an i32 operator up to GeUInt32, else an i64 one, which
     // int_binary takes as its i32 enumerator (integer_ops.hpp checks the order).
     if (curr->op <= wasm::GeUInt32)
