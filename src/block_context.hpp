@@ -7,6 +7,7 @@
 #include "vector_model.hpp"
 #include "wasm_types.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,6 +41,12 @@ struct BlockContext
     size_t max_deposits = 1024;         ///< per block; each deposit is 184 bytes
     /// How eth2.pushNewDeposit reads a deposit's amount (the vector's deposit_layout).
     DepositLayout deposit_layout = DepositLayout::ewasm;
+    /// What is left of the file's budgets (RunOptions' per-file limits): the
+    /// runner sets them before each block from what earlier blocks used.
+    size_t max_file_deposits = SIZE_MAX;   ///< deposits all of the file's blocks may push
+    size_t file_deposits_before = 0;       ///< deposits the file's earlier blocks pushed
+    size_t debug_bytes_left = SIZE_MAX;    ///< debug text the file may still keep
+    size_t trace_records_left = SIZE_MAX;  ///< host calls --trace may still record
 
     // Outputs. A script that never calls savePostStateRoot leaves post_state at
     // 32 zero bytes, as ewasm/scout did (docs/vector-format.md).
@@ -51,6 +58,7 @@ struct BlockContext
     std::vector<std::string> debug_output;   ///< debug.* lines, in order
     size_t debug_dropped = 0;                ///< lines beyond max_debug_lines
     std::vector<HostCallRecord> host_calls;  ///< with trace_host_calls, in call order
+    size_t host_calls_dropped = 0;           ///< calls not recorded: trace_records_left ran out
     double instantiate_seconds = 0;          ///< set by the engine
 
     /// At most this many debug lines are kept per block (a printing loop must
@@ -59,8 +67,11 @@ struct BlockContext
 
     void add_debug(std::string line)
     {
-        if (debug_output.size() < max_debug_lines)
+        if (debug_output.size() < max_debug_lines && line.size() <= debug_bytes_left)
+        {
+            debug_bytes_left -= line.size();
             debug_output.push_back(std::move(line));
+        }
         else
             ++debug_dropped;
     }

@@ -165,6 +165,11 @@ Value call_host_function(const HostFunction& f, BlockContext& block, MemoryView&
 {
     if (!block.trace_host_calls)
         return f.fn(block, memory, args);
+    if (block.host_calls.size() >= block.trace_records_left)
+    {
+        ++block.host_calls_dropped;
+        return f.fn(block, memory, args);
+    }
 
     HostCallRecord record;
     record.function = std::string(f.module) + "." + f.name;

@@ -63,6 +63,10 @@ Value push_new_deposit(BlockContext& block, MemoryView& memory, const Value* arg
                        " deposits in one block (" +
                        std::to_string(block.max_deposits * Deposit::encoded_size) +
                        " bytes; --max-deposits)");
+    if (block.file_deposits_before + block.deposits.size() >= block.max_file_deposits)
+        throw Trap(TrapKind::resource, "eth2.pushNewDeposit: more than " +
+                                           std::to_string(block.max_file_deposits) +
+                                           " deposits in one file (the per-file limit)");
     block.deposits.push_back(*deposit);
     return {};
 }

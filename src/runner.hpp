@@ -32,6 +32,14 @@ struct RunOptions
     /// Largest block data, in bytes (ewasm/scout's shard block body size).
     size_t max_block_data = size_t{1} << 20;  ///< phase 1's MAX_SHARD_BLOCK_SIZE (docs/cli.md)
     size_t max_deposits = 1024;               ///< per block
+    /// Per file, whatever the number of blocks: a file's results are held
+    /// whole (and sent whole by an isolated worker), so each kind of output
+    /// has a cap on the file's total. Beyond it, debug lines and --trace
+    /// records are dropped (counted, with a note), and a deposit is a
+    /// `resource limit` trap (deposits are results, never silently dropped).
+    size_t max_file_deposits = 65'536;               ///< 12 MiB of deposits
+    size_t max_file_debug_bytes = size_t{16} << 20;  ///< 16 MiB of debug text
+    size_t max_file_trace_records = 100'000;         ///< host calls --trace records
     /// Reject scripts and libraries that use floating point (--deterministic).
     bool deterministic = false;
     /// Called before each block runs (the isolated worker reports progress).
@@ -64,6 +72,7 @@ struct BlockResult
     double instantiate_seconds = 0;
     double execute_seconds = 0;  ///< main() only; instantiation (start included) is above
     std::vector<HostCallRecord> host_calls;  ///< with RunOptions::trace
+    size_t host_calls_dropped = 0;           ///< calls past RunOptions::max_file_trace_records
 };
 
 struct GasMismatch

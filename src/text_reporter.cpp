@@ -162,6 +162,10 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
     if (style_.trace)
         for (const auto& c : b.host_calls)
             out_ << "    host " << host_call_text(c) << "\n";
+    if (style_.trace && b.host_calls_dropped != 0)
+        out_ << "    (" << b.host_calls_dropped
+             << " further host calls not recorded: the file reached its limit of --trace "
+                "records)\n";
     if (with_debug)
     {
         for (const auto& line : b.debug_output)

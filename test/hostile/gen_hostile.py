@@ -146,6 +146,26 @@ def build(out):
                                               "the script is /dev/zero: endless zero bytes"))
     vector("deep_recursion.yaml", hex_vector("hostile-bin/deep_recursion.wasm", "", ZERO_ROOT,
                                              "main recurses through a body nested 50,000 deep"))
+    # Per-file output caps (docs/reliability.md): 65 blocks of 1,024 deposits each pass
+    # the per-file limit of 65,536 deposits in block 64; 3 blocks of 1,000 lines of 8,192
+    # hex digits each pass the 16 MiB of debug text a file may keep.
+    deposit = ("11" * 48 + "22" * 32 + "0000000773594000" + "33" * 96)
+    one_block = "  - env: 0\n    data: \"00040000b8000000" + deposit + "\"\n"
+    vector("deposits_per_file.yaml",
+           "# 65 blocks of 1,024 deposits: more than 65,536 in one file\n"
+           "beacon_state:\n  execution_scripts:\n    - hostile-bin/deposits.wasm\n"
+           "shard_pre_state:\n  exec_env_states:\n    - \"%s\"\n"
+           "shard_blocks:\n%s"
+           "shard_post_state:\n  exec_env_states:\n    - \"%s\"\n"
+           % (ZERO_ROOT, one_block * 65, ZERO_ROOT))
+    flood = "  - env: 0\n    data: \"e8030000\"\n"
+    vector("debug_per_file.yaml",
+           "# 3 blocks of 1,000 debug lines of 8,192 hex digits: 24 MB, over 16 MiB\n"
+           "beacon_state:\n  execution_scripts:\n    - hostile-bin/debug_hex_flood.wasm\n"
+           "shard_pre_state:\n  exec_env_states:\n    - \"%s\"\n"
+           "shard_blocks:\n%s"
+           "shard_post_state:\n  exec_env_states:\n    - \"%s\"\n"
+           % (ZERO_ROOT, flood * 3, ZERO_ROOT))
     # A float expression 2,000 levels deep, for --deterministic.
     write(os.path.join(out, "deep_floats.wasm"), nested_float_adds(2_000))
     vector("deep_floats.yaml", hex_vector("hostile-bin/deep_floats.wasm", "", ZERO_ROOT,
