@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 #include <vector>
 
 namespace scout::aot {
@@ -53,6 +54,8 @@ struct CommandResult
 
 /// Runs `argv` (argv[0] looked up in PATH), stdin from /dev/null, stdout and
 /// stderr captured through `log_file` (created or truncated). Never uses a shell.
+/// The command leads a process group of its own, killed whole when this
+/// process is stopped (child_process.hpp), and dies with the calling thread.
 CommandResult run_command(const std::vector<std::string>& argv,
                           const std::filesystem::path& log_file);
 
@@ -70,7 +73,9 @@ std::string tool_identity_memoized(const std::string& program,
                                    const std::filesystem::path& memo_dir);
 
 /// A fresh private folder inside `parent` (created with its parents), removed
-/// with its contents by the destructor.
+/// with its contents by the destructor. Named .tmp-<pid>-XXXXXX, so that the
+/// folder of a process killed before its destructor ran can be found and
+/// removed (remove_orphan_scratch, remove_dead_scratch).
 class ScratchDir
 {
 public:
@@ -84,9 +89,25 @@ private:
     std::filesystem::path path_;
 };
 
-/// Moves `built` to `target` with rename(2) (atomic within one file system):
-/// readers see either no file or a complete one. Throws std::runtime_error.
+/// Removes the scratch folders process `owner` left in `dir` and dir/tools
+/// (the parent of a worker it killed calls this).
+void remove_orphan_scratch(const std::filesystem::path& dir, pid_t owner);
+/// Removes the scratch folders in `dir` and dir/tools of processes that no
+/// longer exist.
+void remove_dead_scratch(const std::filesystem::path& dir);
+
+/// Moves `built` to `target` with rename(2) (atomic within one file system),
+/// `built` synced to the disk first and the folder after: readers see either
+/// no file or a complete one, also after a crash. Throws std::runtime_error.
 void install_atomically(const std::filesystem::path& built, const std::filesystem::path& target);
+
+/// Appends to `object` its seal: a line "scout-sha256:" with 64 hex digits
+/// of a SHA-256 over `key` and the object's bytes. The dynamic loader ignores
+/// bytes past an ELF object's last section, so a sealed object loads as it is.
+void seal_object(const std::filesystem::path& object, std::string_view key);
+/// "" when `object` ends with the seal of its own bytes under `key`; else why
+/// not (truncated, changed, another key's object, unreadable).
+std::string check_sealed_object(const std::filesystem::path& object, std::string_view key);
 
 void write_text(const std::filesystem::path& path, std::string_view text);
 std::string read_text(const std::filesystem::path& path);

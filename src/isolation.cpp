@@ -1,6 +1,10 @@
 #include "isolation.hpp"
 
+#include "aot_cache.hpp"
+#include "child_process.hpp"
+#include "differential.hpp"
 #include "result_json.hpp"
+#include "wasm2c_engine.hpp"
 
 #include <cerrno>
 #include <chrono>
@@ -8,13 +12,12 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <iostream>
+#include <optional>
 #include <poll.h>
-#include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
 #include <unistd.h>
-
-extern char** environ;
 
 namespace scout {
 namespace {
@@ -68,30 +71,43 @@ FileResult failure(const std::filesystem::path& file, const Progress& p, TrapKin
 FileResult run_vector_file_isolated(const std::filesystem::path& file, const std::string& engine,
                                     const IsolationOptions& options)
 {
+    if (const int sig = child::interrupted())
+    {
+        FileResult r;
+        r.file = file;
+        r.status = FileStatus::failed;
+        r.load_error = "interrupted: not run, scout received " + child::signal_name(sig);
+        return r;
+    }
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
         throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
 
-    std::vector<std::string> args = {"scout", "worker", file.string(), "--engine", engine};
+    // The path after "--": a file named "-x" is a file, not an option.
+    std::vector<std::string> args = {"scout", "worker", "--engine", engine};
     args.insert(args.end(), options.worker_arguments.begin(), options.worker_arguments.end());
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
+    args.insert(args.end(), {"--", file.string()});
 
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
-    pid_t pid = 0;
-    const int rc = ::posix_spawn(&pid, "/proc/self/exe", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(pipe_fds[1]);
-    if (rc != 0)
+    // The worker dies with the thread that started it (which waits for it),
+    // and so with scout, however scout ends (child_process.hpp). SIGTERM lets
+    // it stop its own children (a C compiler) first.
+    child::SpawnOptions spawn;
+    spawn.program = "/proc/self/exe";
+    spawn.death_signal = SIGTERM;
+    spawn.stdin_null = false;
+    spawn.stdout_fd = pipe_fds[1];
+    std::optional<child::Tracked> worker;
+    try
+    {
+        worker.emplace(child::spawn(args, spawn), false);
+    }
+    catch (const std::exception& e)
     {
         ::close(pipe_fds[0]);
-        throw std::runtime_error(std::string("cannot start a worker process: ") +
-                                 std::strerror(rc));
+        ::close(pipe_fds[1]);
+        throw std::runtime_error(std::string("cannot start a worker process: ") + e.what());
     }
+    ::close(pipe_fds[1]);
 
     Progress progress;
     std::string buffer;
@@ -144,17 +160,48 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
             }
         }
     }
-    ::close(pipe_fds[0]);
     if (timed_out)
-        ::kill(pid, SIGKILL);
-    int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR)
-    {}
+    {
+        // SIGTERM first: the worker kills its compiler's process group and
+        // dies; SIGKILL when it has not within a grace period.
+        worker->signal(SIGTERM);
+        const auto grace_end = Clock::now() + std::chrono::seconds(2);
+        for (;;)
+        {
+            const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(grace_end - Clock::now());
+            if (left.count() <= 0)
+            {
+                worker->signal(SIGKILL);
+                break;
+            }
+            pollfd pfd{pipe_fds[0], POLLIN, 0};
+            const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready == 0)
+                continue;
+            char chunk[4096];
+            const ssize_t n = ::read(pipe_fds[0], chunk, sizeof(chunk));
+            if (n == 0 || (n < 0 && errno != EINTR))
+                break;  // EOF: dead
+        }
+    }
+    ::close(pipe_fds[0]);
+    const int status = worker->wait();
+    const pid_t worker_pid = worker->pid();
+    worker.reset();
+    if (!result && engine == "wasm2c")
+        aot::remove_orphan_scratch(wasm2c_cache_dir(), worker_pid);
 
     if (timed_out)
         return failure(file, progress, TrapKind::timeout,
                        "no result after " + seconds_text(options.timeout_seconds) +
                            " s (--timeout); the worker was killed");
+    if (!result)
+        if (const int sig = child::interrupted())
+            return failure(file, progress, TrapKind::interrupted,
+                           "scout received " + child::signal_name(sig) + " and stopped the worker");
     if (WIFSIGNALED(status))
         return failure(file, progress, TrapKind::crashed,
                        "the worker process died with " + signal_text(WTERMSIG(status)));
@@ -185,8 +232,29 @@ int run_worker(const std::filesystem::path& file, const RunOptions& options,
         if (fault && b.index == 0)
             ::raise(std::strcmp(fault, "abort") == 0 ? SIGABRT : SIGSEGV);
     };
-    auto engine = make_engine(engine_name, limits);
-    const FileResult result = run_vector_file(file, *engine, o);
+    // Killed by its parent (a timeout, an interrupted run, the parent's
+    // death): its compiler's process group dies first, then the worker.
+    child::install_interrupt_handlers(child::OnInterrupt::die);
+    const auto names = parse_engine_list(engine_name);
+    if (!names)
+    {
+        std::cerr << "scout worker: unknown engine list '" << printable(engine_name) << "'\n";
+        return 2;
+    }
+    std::vector<FileResult> results;
+    for (const auto& name : *names)
+    {
+        auto engine = make_engine(name, limits);
+        if (!engine)
+        {
+            std::cerr << "scout worker: unknown engine '" << printable(name) << "'\n";
+            return 2;
+        }
+        results.push_back(run_vector_file(file, *engine, o));
+    }
+    const FileResult result = results.size() == 1
+                                  ? std::move(results.front())
+                                  : combine_engine_results(*names, std::move(results));
     out << "result " << file_result_to_json(result).dump() << "\n" << std::flush;
     return 0;
 }

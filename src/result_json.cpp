@@ -196,7 +196,7 @@ std::vector<Deposit> deposits_from_json(const json& j)
 TrapKind trap_kind_from(const std::string& s)
 {
     for (auto k : {TrapKind::wasm, TrapKind::host, TrapKind::out_of_ticks, TrapKind::out_of_gas,
-                   TrapKind::resource, TrapKind::timeout, TrapKind::crashed})
+                   TrapKind::resource, TrapKind::timeout, TrapKind::crashed, TrapKind::interrupted})
         if (s == to_string(k))
             return k;
     return TrapKind::resource;

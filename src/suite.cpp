@@ -1,6 +1,8 @@
 #include "suite.hpp"
 
+#include "child_process.hpp"
 #include "differential.hpp"
+#include "errors.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -23,7 +25,37 @@ public:
             for (const auto& name : config.engines)
                 engines_.push_back(make_engine(name, config.limits));
     }
+    /// Never throws: what goes wrong outside the engines (no worker process
+    /// could be started: file descriptors or processes ran out) is this
+    /// file's error, and the run goes on.
     FileResult operator()(const std::filesystem::path& file)
+    {
+        try
+        {
+            return run(file);
+        }
+        catch (const std::exception& e)
+        {
+            return file_error(file, e.what());
+        }
+        catch (...)
+        {
+            return file_error(file, "unknown exception");
+        }
+    }
+
+private:
+    static FileResult file_error(const std::filesystem::path& file, const std::string& what)
+    {
+        FileResult r;
+        r.file = file;
+        r.status = FileStatus::error;
+        r.error =
+            InputError(file.string(), 0, "cannot run this file: " + printable(what)).located();
+        return r;
+    }
+
+    FileResult run(const std::filesystem::path& file)
     {
         std::vector<FileResult> results;
         for (size_t i = 0; i < config_.engines.size(); ++i)
@@ -36,7 +68,6 @@ public:
         return combine_engine_results(config_.engines, std::move(results));
     }
 
-private:
     const SuiteConfig& config_;
     std::vector<std::unique_ptr<Engine>> engines_;
 };
@@ -47,6 +78,13 @@ void run_suite(const std::vector<std::filesystem::path>& files, const SuiteConfi
                size_t jobs, const std::function<void(const FileResult&)>& report,
                const std::function<void(size_t, const std::filesystem::path&)>& progress)
 {
+    // SIGTERM, SIGINT, SIGHUP (a CI cancel, ^C): isolated, the workers are
+    // stopped (each stops its compiler), the running files are reported as
+    // interrupted and the rest as not run, and the report ends as usual. In
+    // process, a running block cannot be stopped: the compilers are killed
+    // and scout dies of the signal, the files reported so far standing.
+    child::install_interrupt_handlers(config.isolation ? child::OnInterrupt::carry_on
+                                                       : child::OnInterrupt::die);
     jobs = std::max<size_t>(1, std::min(jobs, files.size()));
     if (jobs == 1)
     {

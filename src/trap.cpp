@@ -18,6 +18,8 @@ const char* to_string(TrapKind kind)
         return "timeout";
     case TrapKind::crashed:
         return "crashed";
+    case TrapKind::interrupted:
+        return "interrupted";
     default:
         return "resource limit";
     }

@@ -15,6 +15,7 @@ enum class TrapKind
     resource,      ///< a limit of the harness (memory, call depth)
     timeout,       ///< the block ran past its wall-clock limit (isolated runs)
     crashed,       ///< the worker process running the block died (isolated runs)
+    interrupted,   ///< scout itself was stopped (SIGTERM, SIGINT) while the block ran
 };
 
 const char* to_string(TrapKind kind);

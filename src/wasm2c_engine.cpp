@@ -11,7 +11,10 @@
 ///     runtime, wasm-rt-impl.c, with memory capped to --max-memory-pages); `cc
 ///     -O2 -fPIC -c -fstack-usage` compiles module.c (reporting its largest
 ///     stack frame, which the shim records), `cc -shared` links module.so with
-///     the shim and the runtime, and module.so is renamed into the cache.
+///     the shim and the runtime, module.so is sealed (a SHA-256 of the key and
+///     its bytes appended, aot::seal_object) and renamed into the cache. The
+///     compilers run in process groups of their own (aot::run_command). A
+///     cached object is loaded only when its seal checks; else it is rebuilt.
 ///  3. The object is dlopen()ed with RTLD_LOCAL; its entry points and the
 ///     exports libraries offer are looked up by wasm2c's mangled names.
 ///
@@ -84,6 +87,7 @@ struct Toolchain
     std::string cc_identity;
     fs::path runtime_dir;  ///< holds wasm-rt-impl.c and wasm-rt-impl.h
     std::string runtime_hash;
+    std::string runtime_header;  ///< wasm-rt.h, its memory size widened (widen_memory_size)
     std::vector<std::string> wasm2c_flags;
     std::vector<std::string> cflags;   ///< compiling each C file
     std::vector<std::string> ldflags;  ///< linking the shared object
@@ -163,7 +167,14 @@ Toolchain detect_toolchain()
                                     ? t.runtime_dir / "wasm-rt.h"
                                     : fs::path("/usr/include/wasm-rt.h");
         if (fs::exists(header))
-            runtime += aot::read_text(header);
+            t.runtime_header = widen_memory_size(aot::read_text(header));
+        if (t.runtime_header.empty())
+        {
+            t.error = "wasm2c's runtime header " + header.string() +
+                      " lacks wasm_rt_memory_t's 32-bit size (scout expects wabt 1.0.32's)";
+            return t;
+        }
+        runtime += t.runtime_header;
         t.runtime_hash = aot::sha256_hex(runtime);
     }
     catch (const std::exception& e)
@@ -308,7 +319,7 @@ std::string cache_key(const Toolchain& t, const Bytes& wasm)
 
 /// Translates and compiles `wasm` into `target` (atomically).
 void build_object(const Toolchain& t, const Bytes& wasm, const ModuleInterface& iface,
-                  const fs::path& dir, const fs::path& target)
+                  const fs::path& dir, const std::string& key, const fs::path& target)
 {
     aot::ScratchDir scratch(dir);
     const fs::path& d = scratch.path();
@@ -326,6 +337,7 @@ void build_object(const Toolchain& t, const Bytes& wasm, const ModuleInterface& 
                                          : ""));
 
     aot::write_text(d / "prelude.h", kPrelude);
+    aot::write_text(d / "wasm-rt.h", t.runtime_header);
     auto cc = [&](std::vector<std::string> args, const char* log, const char* what) {
         std::vector<std::string> argv = {t.cc};
         argv.insert(argv.end(), t.cflags.begin(), t.cflags.end());
@@ -349,6 +361,9 @@ void build_object(const Toolchain& t, const Bytes& wasm, const ModuleInterface& 
     link.insert(link.end(), {"-o", (d / "module.so").string(), (d / "module.o").string(),
                              (d / "shim.c").string(), (d / "rt.c").string()});
     cc(link, "cc-link.log", "the shim");
+    // Sealed with a checksum over its key and bytes, checked before every
+    // dlopen (obtain_module): a changed, truncated or swapped entry is rebuilt.
+    aot::seal_object(d / "module.so", key);
     aot::install_atomically(d / "module.so", target);
 }
 
@@ -370,7 +385,12 @@ std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInt
     if (!t.error.empty())
         throw LoadError("wasm2c engine: " + t.error);
     const fs::path dir = wasm2c_cache_dir();
-    const fs::path target = dir / (cache_key(t, wasm) + ".so");
+    const std::string key = cache_key(t, wasm);
+    const fs::path target = dir / (key + ".so");
+    // Scratch folders of compilations whose process was killed (a worker
+    // past --timeout, a scout stopped by a signal): once per process.
+    static std::once_flag swept;
+    std::call_once(swept, [&] { aot::remove_dead_scratch(dir); });
 
     // Already loaded by this process (by another script, or this one before).
     auto find_loaded = [&]() -> std::shared_ptr<CompiledModule> {
@@ -389,9 +409,24 @@ std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInt
         }
     }
 
+    std::string damaged;  ///< why the cached object was not trusted
     for (int attempt = 0; attempt < 2; ++attempt)
     {
-        const bool cached = fs::exists(target);
+        bool cached = fs::exists(target);
+        if (cached)
+        {
+            // Never dlopen what was not sealed by a build of this key: a
+            // truncated object would kill the process with SIGBUS, a changed
+            // one run code nobody compiled from this module.
+            const std::string why = aot::check_sealed_object(target, key);
+            if (!why.empty())
+            {
+                // Rebuilt and renamed over it: never removed first, so that
+                // a good object another process installs meanwhile stays.
+                damaged = why;
+                cached = false;
+            }
+        }
         const auto build_start = std::chrono::steady_clock::now();
         if (!cached)
         {
@@ -400,7 +435,7 @@ std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInt
             // object, the last rename winning.
             try
             {
-                build_object(t, wasm, iface, dir, target);
+                build_object(t, wasm, iface, dir, key, target);
             }
             catch (const LoadError&)
             {
@@ -417,7 +452,9 @@ std::shared_ptr<CompiledModule> obtain_module(const Bytes& wasm, const ModuleInt
                 std::chrono::steady_clock::now() - build_start;
             char ms[32];
             std::snprintf(ms, sizeof ms, "%.0f", took.count());
-            how = std::string("compiled in ") + ms + " ms (cache miss) into " + target.string();
+            how = std::string("compiled in ") + ms + " ms (" +
+                  (damaged.empty() ? "cache miss" : "cache entry rebuilt: " + damaged) + ") into " +
+                  target.string();
         }
         else
             how = "from the cache: " + target.string();

@@ -17,7 +17,7 @@ namespace scout::wasm2c {
 
 /// Changes whenever the shim's C code, the context layout or the flags' meaning
 /// change: it is part of every cache key, so old objects are never reused.
-constexpr const char* kShimAbi = "scout-wasm2c-shim-7";
+constexpr const char* kShimAbi = "scout-wasm2c-shim-8";
 
 /// The module name given to wasm2c (-n): symbols are Z_m_* and Z_mZ_<export>.
 constexpr const char* kModuleName = "m";
@@ -52,7 +52,7 @@ struct W2cMemory
     uint8_t* data;
     uint32_t pages;
     uint32_t max_pages;
-    uint32_t size;
+    uint64_t size;  ///< 64 bits: widen_memory_size
 };
 
 struct ImportSlot
@@ -93,6 +93,13 @@ std::string export_symbol(const std::string& name);
 
 /// rt.c: wabt's runtime (wasm-rt-impl.c, #included) with scout's memory limits.
 extern const char* const kRuntimeSource;
+
+/// wasm-rt.h (wabt 1.0.32's) with wasm_rt_memory_t's `size` widened from 32
+/// to 64 bits (the layout stays: it sat in 8 bytes of padding), so that a
+/// memory of 65,536 pages (4 GiB) has a size; scout writes it beside each
+/// module's C, where it is found before the system's. "" when the header
+/// does not have the field as expected.
+std::string widen_memory_size(const std::string& header);
 
 /// prelude.h, force-included (-include) in every C file of an object.
 extern const char* const kPrelude;

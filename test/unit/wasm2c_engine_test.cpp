@@ -1,5 +1,6 @@
 #include "wasm2c_engine.hpp"
 
+#include "aot_cache.hpp"
 #include "binaryen_engine.hpp"
 #include "engine.hpp"
 #include "errors.hpp"
@@ -13,6 +14,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 #include <thread>
@@ -590,6 +593,113 @@ TEST_F(Wasm2cEngine, DamagedCacheEntryIsRebuilt)
     auto s = load(text);
     EXPECT_EQ(wasm2c_stats().compiled, compiled + 1);
     EXPECT_EQ(run(*s).post_state[0], 21);
+}
+
+namespace {
+
+std::string read_bytes(const fs::path& p)
+{
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+// Every object is sealed (aot::seal_object) with a SHA-256 of its key and bytes, checked
+// before dlopen: an entry that changed, was cut short or is another module's object is
+// rebuilt, never loaded (a truncated object would kill the process with SIGBUS).
+TEST_F(Wasm2cEngine, DamagedObjectsAreRebuiltNotLoaded)
+{
+    const std::string text =
+        script("(i32.store8 (i32.const 0) (i32.const 31)) (call $save (i32.const 0))",
+               "(global $sealed_test i32 (i32.const 3))");
+    const auto before = cached_objects();
+    {
+        auto s = load(text);
+        EXPECT_EQ(run(*s).post_state[0], 31);
+    }
+    std::string added;
+    for (const auto& n : cached_objects())
+        if (!before.count(n))
+            added = n;
+    ASSERT_FALSE(added.empty());
+    const fs::path object = wasm2c_cache_dir() / added;
+    const std::string key = object.stem().string();
+    EXPECT_EQ(aot::check_sealed_object(object, key), "");
+    EXPECT_NE(aot::check_sealed_object(object, std::string(64, '0')), "");  // another key
+    const std::string good = read_bytes(object);
+
+    const std::vector<std::pair<std::string, std::string>> damages = {
+        {"a byte changed", good.substr(0, good.size() / 2) +
+                               static_cast<char>(good[good.size() / 2] ^ 0x5a) +
+                               good.substr(good.size() / 2 + 1)},
+        {"truncated", good.substr(0, good.size() / 2)},
+        {"seal removed", good.substr(0, good.size() - 79)},
+        {"empty", std::string()},
+    };
+    for (const auto& [what, bytes] : damages)
+    {
+        SCOPED_TRACE(what);
+        scout_test::write_file(object, bytes);
+        EXPECT_NE(aot::check_sealed_object(object, key), "");
+        const auto compiled = wasm2c_stats().compiled;
+        auto s = load(text);
+        EXPECT_EQ(wasm2c_stats().compiled, compiled + 1);
+        EXPECT_TRUE(contains(s->load_notes().front(), "cache entry rebuilt: "))
+            << s->load_notes().front();
+        EXPECT_EQ(run(*s).post_state[0], 31);
+        EXPECT_EQ(aot::check_sealed_object(object, key), "");
+    }
+}
+
+TEST_F(Wasm2cEngine, AnotherModulesObjectUnderAKeyIsRebuilt)
+{
+    auto text = [](int byte) {
+        return script("(i32.store8 (i32.const 0) (i32.const " + std::to_string(byte) +
+                          ")) (call $save (i32.const 0))",
+                      "(global $swap_test i32 (i32.const 4))");
+    };
+    auto object_of = [&](int byte) {
+        const auto before = cached_objects();
+        {
+            auto s = load(text(byte));
+        }
+        for (const auto& n : cached_objects())
+            if (!before.count(n))
+                return wasm2c_cache_dir() / n;
+        return fs::path();
+    };
+    const fs::path a = object_of(41), b = object_of(42);
+    ASSERT_FALSE(a.empty());
+    ASSERT_FALSE(b.empty());
+    // Trusted, b's key would run a's code: 41.
+    fs::copy_file(a, b, fs::copy_options::overwrite_existing);
+    const auto compiled = wasm2c_stats().compiled;
+    auto s = load(text(42));
+    EXPECT_EQ(wasm2c_stats().compiled, compiled + 1);
+    EXPECT_EQ(run(*s).post_state[0], 42);
+    EXPECT_EQ(aot::check_sealed_object(b, b.stem().string()), "");
+}
+
+// A memory of 65,536 pages (4 GiB) with --max-memory-pages 65536, as on the other
+// engines; its last byte is usable, and the host functions see all of it.
+TEST_F(Wasm2cEngine, MemoryGrowsTo65536Pages)
+{
+    EngineLimits limits;
+    limits.max_memory_pages = 65536;
+    auto s = load(script(R"(
+    (i32.store (i32.const 0) (memory.grow (i32.const 65535)))
+    (i32.store (i32.const 4) (memory.size))
+    (i32.store8 (i32.const -1) (i32.const 0xab))
+    (i32.store8 (i32.const 8) (i32.load8_u (i32.const -1)))
+    (i32.store (i32.const 12) (memory.grow (i32.const 1)))
+    (call $save (i32.const 0)))"),
+                  limits);
+    const auto root = run(*s).post_state;
+    EXPECT_EQ(le32(root, 0), 1u);
+    EXPECT_EQ(le32(root, 4), 65536u);
+    EXPECT_EQ(root[8], 0xab);
+    EXPECT_EQ(le32(root, 12), 0xffffffffu);  // past 65,536 pages: refused
 }
 
 // ------------------------------------------------------------ libraries
