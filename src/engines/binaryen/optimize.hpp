@@ -13,8 +13,8 @@ namespace scout::binaryen {
 /// at -O`level` (1 to 3), shrink level 0, minus every pass that could change what a run
 /// shows, not only how fast it is:
 ///   - inlining-optimizing and once-reduction change how deep calls nest (and
-///     once-reduction removes calls), so --max-call-depth and Binaryen's limit
-///     of 250 would stop a recursion at another point;
+///     once-reduction removes calls), so --max-call-depth would stop a
+///     recursion at another point;
 ///   - directize turns a call_indirect through a constant bad index into
 ///     `unreachable`, a trap with another message;
 ///   - memory-packing (it only makes data segments smaller, and warns on
