@@ -95,8 +95,27 @@ def none_left(pids, what):
             return
         time.sleep(0.05)
     procs = processes()
-    raise SystemExit(f"FAIL: {what} left running: " +
-                     "; ".join(f"{p} {' '.join(procs[p][2])}" for p in left if p in procs))
+    report = "; ".join(f"{p} {' '.join(procs[p][2])}" for p in left if p in procs)
+    for p in left:  # a failing test leaves nothing behind either
+        try:
+            os.kill(p, signal.SIGKILL)
+        except OSError:
+            pass
+    raise SystemExit(f"FAIL: {what} left running: {report}")
+
+
+def stopped(p, sig, family, what):
+    """Signals scout, waits for it to end, checks that none of `family` survives it,
+    then reads its output (survivors would hold its pipe open)."""
+    os.kill(p.pid, sig)
+    try:
+        p.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        none_left(family, what)
+        raise SystemExit(f"FAIL: scout did not end within 60 s of {what}")
+    none_left(family, what)
+    return p.stdout.read()
 
 
 class Run:
@@ -168,9 +187,7 @@ def stop_parent(r, a):
     workers = wait_for("two workers running the endless loops", endless_workers, 30)
     time.sleep(1)  # both in their block by now: loading a 60-byte module takes milliseconds
     family = descendants(p.pid)
-    os.kill(p.pid, sig)
-    out, _ = p.communicate(timeout=60)
-    none_left(family, f"scout stopped by SIG{a.signal}")
+    out = stopped(p, sig, family, f"scout stopped by SIG{a.signal}")
     if sig == signal.SIGKILL:
         check(out, p.returncode, -signal.SIGKILL)
     else:
@@ -201,11 +218,8 @@ def stop_compile(r, a):
     wait_for("the compiler and its child running",
              lambda: len(marked(mark)) >= 2 and os.listdir(log), 60)
     family = descendants(p.pid)
-    os.kill(p.pid, SIGNALS[a.signal])
-    out, _ = p.communicate(timeout=60)
-    none_left(family, f"scout stopped by SIG{a.signal} while compiling")
-    if marked(mark):
-        raise SystemExit(f"FAIL: compiler processes left: {marked(mark)}")
+    out = stopped(p, SIGNALS[a.signal], family, f"scout stopped by SIG{a.signal} while compiling")
+    none_left(marked(mark), "the compiler")
     if a.no_isolate or a.signal == "KILL":
         check(out, p.returncode, -SIGNALS[a.signal], argv=argv)
     else:
@@ -230,7 +244,7 @@ def compile_timeout(r, a):
         r"^0 passed, 1 failed$"])
     if not os.listdir(log):
         raise SystemExit("FAIL: the slow compiler never started: the test tests nothing")
-    wait_for("no compiler process left", lambda: not marked(mark), 10)
+    none_left(marked(mark), "a compile past --timeout")
     if r.scratch():
         raise SystemExit(f"FAIL: scratch folders left: {r.scratch()}")
     print("ok: a compile past --timeout left no process and no scratch folder")
