@@ -60,34 +60,6 @@ std::string deposit_difference(const Deposit& e, const Deposit& a, DepositLayout
 
 }  // namespace
 
-namespace {
-
-/// Text from a vector, a script or a module, made safe for a terminal: its
-/// control characters (a newline that would fake a PASS line, an escape
-/// sequence that would clear the screen) become \xNN. Unlike printable()
-/// it keeps backslashes and UTF-8, so text already escaped reads the same.
-std::string safe(const std::string& text)
-{
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(text.size());
-    for (const char ch : text)
-    {
-        const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x20 && c != 0x7f)
-            out += ch;
-        else
-        {
-            out += "\\x";
-            out += digits[c >> 4];
-            out += digits[c & 0xf];
-        }
-    }
-    return out;
-}
-
-}  // namespace
-
 std::string engines_text(const FileResult& r)
 {
     if (r.engines.empty())
@@ -98,7 +70,7 @@ std::string engines_text(const FileResult& r)
     out += "\n";
     for (const auto& e : r.engines)
         if (!e.reason.empty())
-            out += "    " + e.engine + " " + e.verdict + ": " + safe(e.reason) + "\n";
+            out += "    " + e.engine + " " + e.verdict + ": " + terminal_safe(e.reason) + "\n";
     return out;
 }
 
@@ -137,7 +109,7 @@ std::string host_call_text(const HostCallRecord& c)
     if (c.result)
         s += " -> " + value_text(c.result_type, *c.result);
     if (!c.trap.empty())
-        s += " TRAP: " + safe(c.trap);
+        s += " TRAP: " + terminal_safe(c.trap);
     return s;
 }
 
@@ -149,8 +121,8 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
                             std::to_string(b.line) + "), env " + std::to_string(b.env);
     if (style_.verbose)
     {
-        out_ << "  " << tag << ", " << safe(b.script) << ": " << root(b.pre_state) << " -> "
-             << root(b.post_state)
+        out_ << "  " << tag << ", " << terminal_safe(b.script) << ": " << root(b.pre_state)
+             << " -> " << root(b.post_state)
              << (b.post_state_saved ? "" : " (no root saved: zero root, as ewasm/scout)") << ", "
              << b.deposits << (b.deposits == 1 ? " deposit" : " deposits") << ", " << b.ticks_used
              << " ticks, " << (b.gas_used ? std::to_string(*b.gas_used) + " gas, " : std::string())
@@ -158,7 +130,7 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
              << milliseconds(b.execute_seconds) << "\n";
     }
     else if (style_.trace)
-        out_ << "  " << tag << ", " << safe(b.script) << ":\n";
+        out_ << "  " << tag << ", " << terminal_safe(b.script) << ":\n";
     if (style_.trace)
         for (const auto& c : b.host_calls)
             out_ << "    host " << host_call_text(c) << "\n";
@@ -169,15 +141,15 @@ void TextReporter::block_details(const FileResult& result, const BlockResult& b,
     if (with_debug)
     {
         for (const auto& line : b.debug_output)
-            out_ << "  [" << printable(result.file.string()) << " " << tag << "] " << safe(line)
-                 << "\n";
+            out_ << "  [" << printable(result.file.string()) << " " << tag << "] "
+                 << terminal_safe(line) << "\n";
         if (b.debug_dropped != 0)
             out_ << "  [" << printable(result.file.string()) << " " << tag << "] ("
                  << b.debug_dropped << " further debug lines dropped)\n";
     }
     if (b.trap)
-        out_ << "  " << tag << ", script " << safe(b.script) << ": trap ("
-             << to_string(b.trap->kind) << "): " << safe(b.trap->message) << "\n";
+        out_ << "  " << tag << ", script " << terminal_safe(b.script) << ": trap ("
+             << to_string(b.trap->kind) << "): " << terminal_safe(b.trap->message) << "\n";
 }
 
 void TextReporter::file(const FileResult& r)
@@ -186,13 +158,13 @@ void TextReporter::file(const FileResult& r)
     {
         ++failed_;
         ++errors_;
-        out_ << paint("1;31", "ERROR") << " " << safe(r.error) << "\n";
+        out_ << paint("1;31", "ERROR") << " " << terminal_safe(r.error) << "\n";
         out_ << engines_text(r);
         if (!r.disagreements.empty())
         {
             out_ << "  engines disagree:\n";
             for (const auto& d : r.disagreements)
-                out_ << "    " << safe(d) << "\n";
+                out_ << "    " << terminal_safe(d) << "\n";
         }
         return;
     }
@@ -212,22 +184,22 @@ void TextReporter::file(const FileResult& r)
         out_ << ", load " << milliseconds(r.load_seconds);
     out_ << ")\n";
     if (style_.verbose && r.uses_bignum)
-        out_ << "  note: bignum field " << to_string(r.field) << " (from " << safe(r.field_source)
-             << ")\n";
+        out_ << "  note: bignum field " << to_string(r.field) << " (from "
+             << terminal_safe(r.field_source) << ")\n";
     if (style_.verbose && r.uses_deposits)
         out_ << "  note: deposit layout " << describe(r.deposit_layout) << ", from "
              << (r.deposit_layout_declared ? "the vector's deposit_layout" : "the default") << "\n";
 
     if (style_.verbose)
         for (const auto& note : r.notes)
-            out_ << "  note: " << safe(note) << "\n";
+            out_ << "  note: " << terminal_safe(note) << "\n";
     else
         for (const auto& note : r.notes)
             if (note.find("unknown top-level key") != std::string::npos)
-                out_ << "  warning: " << safe(note) << "\n";
+                out_ << "  warning: " << terminal_safe(note) << "\n";
 
     if (!r.load_error.empty())
-        out_ << "  " << safe(r.load_error) << "\n";
+        out_ << "  " << terminal_safe(r.load_error) << "\n";
     for (const auto& b : r.blocks)
         block_details(r, b, style_.verbose || style_.trace || failed);
     if (const auto* t = r.trapped_block(); t && r.blocks.size() < r.blocks_total)
@@ -240,7 +212,7 @@ void TextReporter::file(const FileResult& r)
     {
         out_ << "  engines disagree:\n";
         for (const auto& d : r.disagreements)
-            out_ << "    " << safe(d) << "\n";
+            out_ << "    " << terminal_safe(d) << "\n";
     }
     for (const auto& g : r.gas_mismatches)
         out_ << "  block " << g.block << " (line " << g.line << "): gas used " << g.actual

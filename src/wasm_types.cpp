@@ -19,14 +19,18 @@ const char* to_string(ValType type)
     }
 }
 
-std::string printable(const std::string& name)
+namespace {
+
+/// `text` with every byte `escape` selects written as \xNN.
+template <typename Escape> std::string escape_bytes(const std::string& text, Escape escape)
 {
     static constexpr char digits[] = "0123456789abcdef";
     std::string out;
-    for (const char ch : name)
+    out.reserve(text.size());
+    for (const char ch : text)
     {
         const auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x20 && c < 0x7f && c != '\\')
+        if (!escape(c))
             out += ch;
         else
         {
@@ -36,6 +40,18 @@ std::string printable(const std::string& name)
         }
     }
     return out;
+}
+
+}  // namespace
+
+std::string printable(const std::string& name)
+{
+    return escape_bytes(name, [](unsigned char c) { return c < 0x20 || c >= 0x7f || c == '\\'; });
+}
+
+std::string terminal_safe(const std::string& text)
+{
+    return escape_bytes(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 bool valid_utf8(const std::string& text)

@@ -37,6 +37,11 @@ const char* to_string(ValType type);
 /// arbitrary bytes, so anything outside printable ASCII becomes \xNN.
 std::string printable(const std::string& name);
 
+/// Text for a terminal: only its control characters (a newline that would
+/// fake a report line, an escape sequence) become \xNN; backslashes and UTF-8
+/// stay, so text already made printable() reads the same.
+std::string terminal_safe(const std::string& text);
+
 /// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates).
 bool valid_utf8(const std::string& text);
 

@@ -26,23 +26,10 @@ import subprocess
 import sys
 import tempfile
 
-SCOUT, ROOT = sys.argv[2], sys.argv[3]
-V = os.path.join(ROOT, "test-vectors")
+# run() and check(), and SCOUT, ROOT and V from the same arguments: check_reports.py.
+from check_reports import ROOT, V, check, run  # noqa: E402
+
 WRONG = "73b3aa8a"  # the start of wrong_root.yaml's actual env 1 root
-
-
-def run(*args, cwd=ROOT, env=None):
-    p = subprocess.run([SCOUT, *args], cwd=cwd, capture_output=True, text=True, env=env,
-                       timeout=300)
-    return p.returncode, p.stdout, p.stderr
-
-
-def check(condition, message, *context):
-    if not condition:
-        print("FAIL:", message)
-        for c in context:
-            print(c)
-        sys.exit(1)
 
 
 class Workspace:

@@ -40,3 +40,11 @@ TEST(ValidUtf8, EscapesOnlyWhatIsNotUtf8)
     EXPECT_EQ(utf8_or_escaped("caf\xc3\xa9.yaml"), "caf\xc3\xa9.yaml");
     EXPECT_EQ(utf8_or_escaped("bad\xff.yaml"), "bad\\xff.yaml");
 }
+
+TEST(TerminalSafe, EscapesOnlyControlCharacters)
+{
+    EXPECT_EQ(terminal_safe("PASS x\nFAIL"), "PASS x\\x0aFAIL");
+    EXPECT_EQ(terminal_safe("\x1b[2Jcleared"), "\\x1b[2Jcleared");
+    EXPECT_EQ(terminal_safe("a\\b caf\xc3\xa9"), "a\\b caf\xc3\xa9");  // kept as they are
+    EXPECT_EQ(terminal_safe(printable("x\n")), printable("x\n"));      // idempotent on printable()
+}
