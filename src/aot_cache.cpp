@@ -146,31 +146,6 @@ CommandResult run_command(const std::vector<std::string>& argv, const fs::path& 
     return result;
 }
 
-std::string find_program(const std::string& program)
-{
-    if (program.empty())
-        return {};
-    if (program.find('/') != std::string::npos)
-        return ::access(program.c_str(), X_OK) == 0 ? program : std::string();
-    const char* path = std::getenv("PATH");
-    std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-    size_t start = 0;
-    while (start <= dirs.size())
-    {
-        const size_t end = std::min(dirs.find(':', start), dirs.size());
-        std::string dir = dirs.substr(start, end - start);
-        if (dir.empty())
-            dir = ".";
-        const std::string candidate = dir + "/" + program;
-        struct stat st;
-        if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
-            ::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-        start = end + 1;
-    }
-    return {};
-}
-
 std::string tool_identity(const std::string& program, const fs::path& scratch_dir)
 {
     const auto r = run_command({program, "--version"}, scratch_dir / "version.log");
@@ -181,7 +156,7 @@ std::string tool_identity(const std::string& program, const fs::path& scratch_di
 
 std::string tool_identity_memoized(const std::string& program, const fs::path& memo_dir)
 {
-    const std::string path = find_program(program);
+    const std::string path = child::find_program(program);
     std::error_code ec;
     const fs::path real = fs::canonical(path, ec);
     struct stat st;

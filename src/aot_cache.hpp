@@ -62,10 +62,6 @@ CommandResult run_command(const std::vector<std::string>& argv,
 /// The first line of `program --version` ("" when it cannot be run).
 std::string tool_identity(const std::string& program, const std::filesystem::path& scratch_dir);
 
-/// The path of the executable `program` names (a path, or a name looked up in
-/// PATH); empty when there is none.
-std::string find_program(const std::string& program);
-
 /// The first line of `program --version`, remembered in `memo_dir` under a
 /// stamp of the executable (its canonical path, size, modification time and
 /// inode): a changed or replaced binary is asked again. "" when it cannot run.

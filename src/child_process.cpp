@@ -65,10 +65,14 @@ void on_signal(int sig)
     errno = saved_errno;
 }
 
-std::string find_in_path(const std::string& program)
+}  // namespace
+
+std::string find_program(const std::string& program)
 {
+    if (program.empty())
+        return {};
     if (program.find('/') != std::string::npos)
-        return program;
+        return ::access(program.c_str(), X_OK) == 0 ? program : std::string();
     const char* path = std::getenv("PATH");
     const std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
     size_t start = 0;
@@ -88,13 +92,11 @@ std::string find_in_path(const std::string& program)
     return {};
 }
 
-}  // namespace
-
 pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options)
 {
     if (argv.empty())
         throw std::runtime_error("nothing to run");
-    const std::string path = find_in_path(options.program.empty() ? argv[0] : options.program);
+    const std::string path = find_program(options.program.empty() ? argv[0] : options.program);
     if (path.empty())
         throw std::runtime_error(argv[0] + ": not found");
     std::vector<char*> args;

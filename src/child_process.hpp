@@ -41,6 +41,10 @@ struct SpawnOptions
     std::filesystem::path output_file;
 };
 
+/// The path of the executable `program` names (a path, or a name looked up in
+/// PATH); empty when there is none.
+std::string find_program(const std::string& program);
+
 /// Starts `argv`. Throws std::runtime_error when the program is not found or
 /// fork() fails. The child is not tracked: wrap it in a Tracked at once.
 pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options);

@@ -218,8 +218,9 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
 
     std::vector<Bytes32> states = vector.pre_states;
     result.blocks_total = vector.blocks.size();
-    size_t debug_bytes = 0;  // of the file's blocks so far: the per-file budgets
-    size_t trace_records = 0;
+    // What is left of the file's budgets; each block's context spends from it.
+    size_t debug_bytes_left = options.max_file_debug_bytes;
+    size_t trace_records_left = options.max_file_trace_records;
     for (size_t i = 0; i < vector.blocks.size(); ++i)
     {
         const ShardBlock& block = vector.blocks[i];
@@ -234,10 +235,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
         ctx.deposit_layout = vector.deposit_layout;
         ctx.max_file_deposits = options.max_file_deposits;
         ctx.file_deposits_before = result.actual_deposits.size();
-        ctx.debug_bytes_left =
-            options.max_file_debug_bytes - std::min(options.max_file_debug_bytes, debug_bytes);
-        ctx.trace_records_left = options.max_file_trace_records -
-                                 std::min(options.max_file_trace_records, trace_records);
+        ctx.debug_bytes_left = debug_bytes_left;
+        ctx.trace_records_left = trace_records_left;
 
         BlockResult br;
         br.index = i;
@@ -267,7 +266,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
         }
         br.instantiate_seconds = ctx.instantiate_seconds;
         br.execute_seconds = std::max(0.0, seconds_since(exec_start) - ctx.instantiate_seconds);
-        trace_records += ctx.host_calls.size();
+        trace_records_left -= ctx.host_calls.size();  // (at most trace_records_left)
+        debug_bytes_left = ctx.debug_bytes_left;
         br.host_calls = std::move(ctx.host_calls);
         br.host_calls_dropped = ctx.host_calls_dropped;
         if (break_roots)
@@ -282,8 +282,6 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
             if (block.expected_gas && *block.expected_gas != ctx.gas_used && !br.trap)
                 result.gas_mismatches.push_back({i, block.line, *block.expected_gas, ctx.gas_used});
         }
-        for (const auto& line : ctx.debug_output)
-            debug_bytes += line.size();
         br.debug_output = std::move(ctx.debug_output);
         br.debug_dropped = ctx.debug_dropped;
         const bool trapped = br.trap.has_value();

@@ -51,6 +51,7 @@
 
 #include "aot_cache.hpp"
 #include "binaryen_engine.hpp"
+#include "child_process.hpp"
 #include "eei.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
@@ -126,12 +127,12 @@ Toolchain detect_toolchain()
         t.cflags.push_back(w);
     t.ldflags = {"-shared", "-Wl,-Bsymbolic"};
 
-    if (aot::find_program(t.wasm2c).empty())
+    if (child::find_program(t.wasm2c).empty())
     {
         t.error = "'" + t.wasm2c + "' not found (Debian package wabt; or set SCOUT_WASM2C)";
         return t;
     }
-    if (aot::find_program(t.cc).empty())
+    if (child::find_program(t.cc).empty())
     {
         t.error =
             "C compiler '" + t.cc + "' not found (Debian package build-essential; or set SCOUT_CC)";
