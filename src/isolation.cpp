@@ -3,9 +3,11 @@
 #include "aot_cache.hpp"
 #include "child_process.hpp"
 #include "differential.hpp"
+#include "hex.hpp"
 #include "result_json.hpp"
 #include "wasm2c_engine.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -40,30 +42,73 @@ std::string seconds_text(double s)
     return o.str();
 }
 
-/// A block (or the load) the worker said it started.
+/// What the worker has said so far: the blocks that finished, the block (or
+/// the load) it is in, and the file's number of blocks.
 struct Progress
 {
+    std::vector<BlockResult> finished;
     bool in_block = false;
     BlockResult block;
+    size_t blocks_total = 0;
     Clock::time_point since = Clock::now();
 };
 
-FileResult failure(const std::filesystem::path& file, const Progress& p, TrapKind kind,
+/// The result of a worker that gave none: what finished, and the block it was
+/// in ended by `kind`.
+FileResult failure(const std::filesystem::path& file, Progress& p, TrapKind kind,
                    const std::string& message)
 {
     FileResult r;
     r.file = file;
     r.status = FileStatus::failed;
+    r.blocks = std::move(p.finished);
+    r.blocks_total = p.blocks_total;
     if (p.in_block)
     {
         BlockResult b = p.block;
         b.trap = TrapInfo{kind, message};
-        r.blocks_total = b.index + 1;  // unknown: at least this many
         r.blocks.push_back(std::move(b));
     }
     else
-        r.load_error = std::string(to_string(kind)) + " while loading: " + message;
+        r.load_error = std::string(to_string(kind)) +
+                       (r.blocks.empty() ? " while loading: " : " after the last block ran: ") +
+                       message;
     return r;
+}
+
+/// One line of the worker protocol (run_worker): "block" when a block starts,
+/// "done" when it finished, "result" at the end.
+void read_worker_line(const std::string& line, Progress& progress, std::vector<FileResult>& results)
+{
+    if (line.rfind("block ", 0) == 0)
+    {
+        const auto j = nlohmann::json::parse(line.substr(6));
+        progress.in_block = true;
+        progress.block = BlockResult{};
+        progress.block.index = j.at("index").get<size_t>();
+        progress.block.line = j.at("line").get<size_t>();
+        progress.block.env = j.at("env").get<uint32_t>();
+        progress.block.script = j.at("script").get<std::string>();
+        progress.blocks_total = j.at("of").get<size_t>();
+        if (const auto root = decode_hex(j.at("pre_state").get<std::string>());
+            root && root->size() == progress.block.pre_state.size())
+            std::copy(root->begin(), root->end(), progress.block.pre_state.begin());
+        progress.since = Clock::now();
+    }
+    else if (line.rfind("done ", 0) == 0)
+    {
+        progress.finished.push_back(block_result_from_json(nlohmann::json::parse(line.substr(5))));
+        progress.in_block = false;
+    }
+    else if (line.rfind("result ", 0) == 0)
+    {
+        const auto j = nlohmann::json::parse(line.substr(7));
+        FileResult r = file_result_from_json(j);
+        if (j.value("blocks_streamed", false))
+            r.blocks = std::move(progress.finished);
+        results.push_back(std::move(r));
+        progress = Progress{};  // the next run, if any, starts loading now
+    }
 }
 
 }  // namespace
@@ -71,13 +116,21 @@ FileResult failure(const std::filesystem::path& file, const Progress& p, TrapKin
 FileResult run_vector_file_isolated(const std::filesystem::path& file, const std::string& engine,
                                     const IsolationOptions& options)
 {
+    return run_vector_file_isolated(file, engine, options, 1).front();
+}
+
+std::vector<FileResult> run_vector_file_isolated(const std::filesystem::path& file,
+                                                 const std::string& engine,
+                                                 const IsolationOptions& options, size_t runs)
+{
+    runs = std::max<size_t>(runs, 1);
     if (const int sig = child::interrupted())
     {
         FileResult r;
         r.file = file;
         r.status = FileStatus::failed;
         r.load_error = "interrupted: not run, scout received " + child::signal_name(sig);
-        return r;
+        return {r};
     }
     int pipe_fds[2];
     if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
@@ -86,6 +139,8 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
     // The path after "--": a file named "-x" is a file, not an option.
     std::vector<std::string> args = {"scout", "worker", "--engine", engine};
     args.insert(args.end(), options.worker_arguments.begin(), options.worker_arguments.end());
+    if (runs != 1)
+        args.insert(args.end(), {"--runs", std::to_string(runs)});
     args.insert(args.end(), {"--", file.string()});
 
     // The worker dies with the thread that started it (which waits for it),
@@ -111,10 +166,12 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
 
     Progress progress;
     std::string buffer;
-    std::optional<FileResult> result;
+    std::vector<FileResult> results;
     bool timed_out = false;
     for (;;)
     {
+        // --timeout is per block (and for the load): the clock restarts when
+        // the worker says a block started.
         const double left = options.timeout_seconds -
                             std::chrono::duration<double>(Clock::now() - progress.since).count();
         if (left <= 0)
@@ -134,31 +191,23 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
             continue;
         if (n <= 0)
             break;  // EOF: the worker is done or dead
+        // Only the new bytes are searched for line ends: a long line arrives
+        // in many chunks.
+        size_t from = buffer.size();
         buffer.append(chunk, static_cast<size_t>(n));
-        for (size_t nl; (nl = buffer.find('\n')) != std::string::npos; buffer.erase(0, nl + 1))
+        size_t start = 0;
+        for (size_t nl; (nl = buffer.find('\n', from)) != std::string::npos; start = from = nl + 1)
         {
-            const std::string line = buffer.substr(0, nl);
             try
             {
-                if (line.rfind("block ", 0) == 0)
-                {
-                    const auto j = nlohmann::json::parse(line.substr(6));
-                    progress.in_block = true;
-                    progress.block = BlockResult{};
-                    progress.block.index = j.at("index").get<size_t>();
-                    progress.block.line = j.at("line").get<size_t>();
-                    progress.block.env = j.at("env").get<uint32_t>();
-                    progress.block.script = j.at("script").get<std::string>();
-                    progress.since = Clock::now();
-                }
-                else if (line.rfind("result ", 0) == 0)
-                    result = file_result_from_json(nlohmann::json::parse(line.substr(7)));
+                read_worker_line(buffer.substr(start, nl - start), progress, results);
             }
             catch (const std::exception&)
             {
                 // A garbled line: the worker is broken; judged by how it ends.
             }
         }
+        buffer.erase(0, start);
     }
     if (timed_out)
     {
@@ -191,42 +240,59 @@ FileResult run_vector_file_isolated(const std::filesystem::path& file, const std
     const int status = worker->wait();
     const pid_t worker_pid = worker->pid();
     worker.reset();
-    if (!result && engine == "wasm2c")
+    // Every run the worker was asked for, or it stopped at one that did not
+    // pass (run_worker).
+    const bool complete =
+        results.size() == runs || (!results.empty() && results.back().status != FileStatus::passed);
+    if (!complete && engine == "wasm2c")
         aot::remove_orphan_scratch(wasm2c_cache_dir(), worker_pid);
-
+    for (auto& r : results)
+        r.file = file;  // the worker's text of the path may be escaped (make_valid_utf8)
+    if (complete)
+    {
+        // Dying after its last result (while exiting) takes no verdict away.
+        if (WIFSIGNALED(status))
+            results.back().notes.push_back("the worker process died with " +
+                                           signal_text(WTERMSIG(status)) +
+                                           " after it sent its result");
+        return results;
+    }
     if (timed_out)
-        return failure(file, progress, TrapKind::timeout,
-                       "no result after " + seconds_text(options.timeout_seconds) +
-                           " s (--timeout); the worker was killed");
-    if (!result)
-        if (const int sig = child::interrupted())
-            return failure(file, progress, TrapKind::interrupted,
-                           "scout received " + child::signal_name(sig) + " and stopped the worker");
-    if (WIFSIGNALED(status))
-        return failure(file, progress, TrapKind::crashed,
-                       "the worker process died with " + signal_text(WTERMSIG(status)));
-    if (result)
-        return *result;
-    return failure(file, progress, TrapKind::crashed,
-                   "the worker process exited with code " +
-                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                       " without a result");
+        results.push_back(failure(file, progress, TrapKind::timeout,
+                                  "no result after " + seconds_text(options.timeout_seconds) +
+                                      " s (--timeout); the worker was killed"));
+    else if (const int sig = child::interrupted())
+        results.push_back(
+            failure(file, progress, TrapKind::interrupted,
+                    "scout received " + child::signal_name(sig) + " and stopped the worker"));
+    else if (WIFSIGNALED(status))
+        results.push_back(failure(file, progress, TrapKind::crashed,
+                                  "the worker process died with " + signal_text(WTERMSIG(status))));
+    else
+        results.push_back(failure(file, progress, TrapKind::crashed,
+                                  "the worker process exited with code " +
+                                      std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                                      " without a result"));
+    return results;
 }
 
 int run_worker(const std::filesystem::path& file, const RunOptions& options,
-               const std::string& engine_name, const EngineLimits& limits, std::ostream& out)
+               const std::string& engine_name, const EngineLimits& limits, std::ostream& out,
+               size_t runs)
 {
     // Fault injection for the tests of isolation itself: SCOUT_WORKER_FAULT=
     // segv|abort makes the worker die that way when block 0 starts.
     const char* fault = std::getenv("SCOUT_WORKER_FAULT");
     RunOptions o = options;
-    o.on_block_start = [&](const BlockResult& b) {
+    o.on_block_start = [&](const BlockResult& b, size_t blocks_total) {
         out << "block "
             << nlohmann::json{{"index", b.index},
                               {"line", b.line},
                               {"env", b.env},
-                              {"script", b.script}}
-                   .dump()
+                              {"script", b.script},
+                              {"pre_state", to_hex(b.pre_state)},
+                              {"of", blocks_total}}
+                   .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n"
             << std::flush;
         if (fault && b.index == 0)
@@ -241,21 +307,41 @@ int run_worker(const std::filesystem::path& file, const RunOptions& options,
         std::cerr << "scout worker: unknown engine list '" << printable(engine_name) << "'\n";
         return 2;
     }
-    std::vector<FileResult> results;
-    for (const auto& name : *names)
+    // One engine: each block's result goes out as it finishes ("done"), and
+    // the final message leaves them out. Several engines (--engine a,b) are
+    // combined at the end, so their blocks travel with the result.
+    const bool stream = names->size() == 1;
+    if (stream)
+        o.on_block_end = [&](const BlockResult& b, const std::vector<Deposit>& deposits) {
+            auto j = block_result_to_json(b, deposits);
+            make_valid_utf8(j);
+            out << "done " << j.dump() << "\n";
+        };
+    for (size_t run = 0; run < std::max<size_t>(runs, 1); ++run)
     {
-        auto engine = make_engine(name, limits);
-        if (!engine)
+        std::vector<FileResult> results;
+        for (const auto& name : *names)
         {
-            std::cerr << "scout worker: unknown engine '" << printable(name) << "'\n";
-            return 2;
+            auto engine = make_engine(name, limits);
+            if (!engine)
+            {
+                std::cerr << "scout worker: unknown engine '" << printable(name) << "'\n";
+                return 2;
+            }
+            results.push_back(run_vector_file(file, *engine, o));
         }
-        results.push_back(run_vector_file(file, *engine, o));
+        FileResult result = results.size() == 1
+                                ? std::move(results.front())
+                                : combine_engine_results(*names, std::move(results));
+        if (stream)
+            result.blocks.clear();
+        auto j = file_result_to_json(result);
+        j["blocks_streamed"] = stream;
+        make_valid_utf8(j);
+        out << "result " << j.dump() << "\n" << std::flush;
+        if (result.status != FileStatus::passed)
+            break;  // the parent's runs end at the first that does not pass
     }
-    const FileResult result = results.size() == 1
-                                  ? std::move(results.front())
-                                  : combine_engine_results(*names, std::move(results));
-    out << "result " << file_result_to_json(result).dump() << "\n" << std::flush;
     return 0;
 }
 

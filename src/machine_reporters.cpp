@@ -41,22 +41,6 @@ namespace {
 
 using nlohmann::json;
 
-/// Every string of `j` made valid UTF-8 (utf8_or_escaped): nlohmann::json
-/// throws when it dumps a string that is not, such as a file name in another
-/// encoding, and the whole report would be lost.
-void make_utf8(json& j)
-{
-    if (j.is_string())
-    {
-        auto& s = j.get_ref<std::string&>();
-        if (!valid_utf8(s))
-            s = printable(s);
-    }
-    else if (j.is_structured())
-        for (auto& item : j)
-            make_utf8(item);
-}
-
 class JsonReporter final : public Reporter
 {
 public:
@@ -68,7 +52,7 @@ public:
     {
         totals_.add(r);
         files_.push_back(file_result_to_json(r));
-        make_utf8(files_.back());
+        make_valid_utf8(files_.back());
     }
     void end() override
     {

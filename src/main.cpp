@@ -3,6 +3,7 @@
 
 #include "bench.hpp"
 #include "binaryen_engine.hpp"
+#include "child_process.hpp"
 #include "differential.hpp"
 #include "discovery.hpp"
 #include "engine.hpp"
@@ -196,6 +197,38 @@ struct EngineOptions
     }
 };
 
+/// --isolate / --no-isolate and --timeout, shared by `run` and `bench`.
+struct IsolationFlags
+{
+    bool isolate = true;
+    double timeout = 60;
+
+    void add_to(CLI::App& app)
+    {
+        app.add_flag("--isolate,!--no-isolate", isolate,
+                     "Run each file in its own worker process (default), so a crash, an abort "
+                     "or a hang in one file cannot lose the others' results; --no-isolate "
+                     "runs in this process (no --timeout then)");
+        app.add_option("--timeout", timeout,
+                       "Wall-clock limit in seconds for loading a file and for each block; "
+                       "the worker is killed and the block reported as timed out")
+            ->capture_default_str()
+            ->check(timeout_seconds);
+    }
+    /// The isolation of a run with these engine options; unset for --no-isolate.
+    std::optional<scout::IsolationOptions> options(const EngineOptions& engine, bool trace) const
+    {
+        if (!isolate)
+            return std::nullopt;
+        scout::IsolationOptions o;
+        o.worker_arguments = engine.as_arguments();
+        if (trace)
+            o.worker_arguments.push_back("--trace");
+        o.timeout_seconds = timeout;
+        return o;
+    }
+};
+
 struct RunCommand
 {
     std::vector<std::string> paths;
@@ -209,8 +242,7 @@ struct RunCommand
     bool quiet = false;
     bool trace = false;
     bool update = false;
-    bool isolate = true;
-    double timeout = 60;
+    IsolationFlags isolation;
 };
 
 bool colour_wanted(int fd)
@@ -336,15 +368,7 @@ int run(const RunCommand& cmd)
     config.limits = cmd.engine.limits();
     config.options = cmd.engine.run_options();
     config.options.trace = cmd.trace;
-    if (cmd.isolate)
-    {
-        scout::IsolationOptions isolation;
-        isolation.worker_arguments = cmd.engine.as_arguments();
-        if (cmd.trace)
-            isolation.worker_arguments.push_back("--trace");
-        isolation.timeout_seconds = cmd.timeout;
-        config.isolation = isolation;
-    }
+    config.isolation = cmd.isolation.options(cmd.engine, cmd.trace);
     scout::run_suite(files, config, cmd.jobs, report, progress);
     if (progress_line)
         std::cout << "\r\x1b[K";
@@ -362,6 +386,11 @@ int run(const RunCommand& cmd)
     if (machine && !cmd.output.empty() && text == nullptr)
         std::cout << totals.passed << " passed, " << totals.failed << " failed\n";
 
+    // Stopped by SIGTERM, SIGINT or SIGHUP (isolated: the report above says
+    // what finished): the shell's code for a process ended by that signal,
+    // so that a cancelled run is not mistaken for a failing one.
+    if (const int sig = scout::child::interrupted())
+        return 128 + sig;
     if (totals.errors != 0)
         return exit_bad_input;
     return totals.failed != 0 ? exit_failed : exit_passed;
@@ -417,17 +446,7 @@ int main(int argc, char** argv)
     run_app->add_flag("--update", cmd.update,
                       "Rewrite failing vectors' expected post-state roots and deposit receipts "
                       "with the actual results (refused for a block that trapped)");
-
-    run_app->add_flag("--isolate,!--no-isolate", cmd.isolate,
-                      "Run each file in its own worker process (default), so a crash, an abort "
-                      "or a hang in one file cannot lose the others' results; --no-isolate "
-                      "runs in this process (no --timeout then)");
-    run_app
-        ->add_option("--timeout", cmd.timeout,
-                     "Wall-clock limit in seconds for loading a file and for each block; "
-                     "the worker is killed and the block reported as timed out")
-        ->capture_default_str()
-        ->check(timeout_seconds);
+    cmd.isolation.add_to(*run_app);
 
     // The other end of --isolate: runs one file, writes the protocol of
     // isolation.hpp to stdout. Not for people.
@@ -439,6 +458,8 @@ int main(int argc, char** argv)
     worker_app->add_option("file", worker_file)->required();
     worker_engine.add_to(*worker_app);
     worker_app->add_flag("--trace", worker_trace);
+    size_t worker_runs = 1;
+    worker_app->add_option("--runs", worker_runs)->check(whole_number);
 
     std::vector<std::string> inspect_files;
     auto* inspect_app = app.add_subcommand(
@@ -461,6 +482,8 @@ int main(int argc, char** argv)
         ->check(whole_number)
         ->check(CLI::Range(1, 100000));
     bench_app->add_option("--csv", bench.csv_file, "Also write the CSV to FILE");
+    IsolationFlags bench_isolation;
+    bench_isolation.add_to(*bench_app);
 
     try
     {
@@ -510,13 +533,14 @@ int main(int argc, char** argv)
             auto options = worker_engine.run_options();
             options.trace = worker_trace;
             return scout::run_worker(worker_file, options, worker_engine.engine,
-                                     worker_engine.limits(), std::cout);
+                                     worker_engine.limits(), std::cout, worker_runs);
         }
         if (bench_app->parsed())
         {
             bench.engines = *scout::parse_engine_list(bench_engine.engine);
             bench.limits = bench_engine.limits();
             bench.options = bench_engine.run_options();
+            bench.isolation = bench_isolation.options(bench_engine, false);
             return scout::run_bench(bench, std::cout);
         }
         if (run_app->parsed())

@@ -2,6 +2,7 @@
 
 #include "hex.hpp"
 #include "reporter.hpp"
+#include "wasm_types.hpp"
 
 namespace scout {
 
@@ -65,6 +66,49 @@ json host_call_json(const HostCallRecord& c)
 
 }  // namespace
 
+void make_valid_utf8(json& j)
+{
+    if (j.is_string())
+    {
+        auto& s = j.get_ref<std::string&>();
+        if (!valid_utf8(s))
+            s = printable(s);
+    }
+    else if (j.is_structured())
+        for (auto& item : j)
+            make_valid_utf8(item);
+}
+
+json block_result_to_json(const BlockResult& b, const std::vector<Deposit>& deposits)
+{
+    json block = {{"index", b.index},
+                  {"line", b.line},
+                  {"env", b.env},
+                  {"script", b.script},
+                  {"pre_state", hex0x(b.pre_state)},
+                  {"post_state", hex0x(b.post_state)},
+                  {"post_state_saved", b.post_state_saved},
+                  {"ticks_used", b.ticks_used},
+                  {"gas_used", b.gas_used ? json(*b.gas_used) : json(nullptr)},
+                  {"instantiate_seconds", b.instantiate_seconds},
+                  {"execute_seconds", b.execute_seconds},
+                  {"debug_output", b.debug_output},
+                  {"debug_dropped", b.debug_dropped}};
+    block["deposits"] = deposits_json(deposits.begin(), deposits.end());
+    block["trap"] = b.trap ? json{{"kind", to_string(b.trap->kind)}, {"message", b.trap->message}}
+                           : json(nullptr);
+    if (!b.host_calls.empty())
+    {
+        json calls = json::array();
+        for (const auto& c : b.host_calls)
+            calls.push_back(host_call_json(c));
+        block["host_calls"] = calls;
+    }
+    if (b.host_calls_dropped != 0)
+        block["host_calls_dropped"] = b.host_calls_dropped;
+    return block;
+}
+
 json file_result_to_json(const FileResult& r)
 {
     json f = {{"file", r.file.string()},
@@ -109,39 +153,11 @@ json file_result_to_json(const FileResult& r)
     size_t deposit_offset = 0;
     for (const auto& b : r.blocks)
     {
-        json block = {{"index", b.index},
-                      {"line", b.line},
-                      {"env", b.env},
-                      {"script", b.script},
-                      {"pre_state", hex0x(b.pre_state)},
-                      {"post_state", hex0x(b.post_state)},
-                      {"post_state_saved", b.post_state_saved},
-                      {"ticks_used", b.ticks_used},
-                      {"gas_used", b.gas_used ? json(*b.gas_used) : json(nullptr)},
-                      {"instantiate_seconds", b.instantiate_seconds},
-                      {"execute_seconds", b.execute_seconds},
-                      {"debug_output", b.debug_output},
-                      {"debug_dropped", b.debug_dropped}};
         // A trapped block's deposits never reach actual_deposits.
-        if (!b.trap)
-        {
-            const auto begin = r.actual_deposits.begin() + static_cast<long>(deposit_offset);
-            block["deposits"] = deposits_json(begin, begin + static_cast<long>(b.deposits));
-            deposit_offset += b.deposits;
-        }
-        else
-            block["deposits"] = json::array();
-        block["trap"] = b.trap
-                            ? json{{"kind", to_string(b.trap->kind)}, {"message", b.trap->message}}
-                            : json(nullptr);
-        if (!b.host_calls.empty())
-        {
-            json calls = json::array();
-            for (const auto& c : b.host_calls)
-                calls.push_back(host_call_json(c));
-            block["host_calls"] = calls;
-        }
-        blocks.push_back(block);
+        const size_t count = b.trap ? 0 : b.deposits;
+        const auto begin = r.actual_deposits.begin() + static_cast<long>(deposit_offset);
+        blocks.push_back(block_result_to_json(b, {begin, begin + static_cast<long>(count)}));
+        deposit_offset += count;
     }
     f["blocks"] = blocks;
     json mismatches = json::array();
@@ -204,6 +220,52 @@ TrapKind trap_kind_from(const std::string& s)
 
 }  // namespace
 
+BlockResult block_result_from_json(const json& b)
+{
+    BlockResult br;
+    br.index = b.at("index").get<size_t>();
+    br.line = b.at("line").get<size_t>();
+    br.env = b.at("env").get<uint32_t>();
+    br.script = b.at("script").get<std::string>();
+    br.pre_state = fixed_from_hex<32>(b.at("pre_state").get<std::string>());
+    br.post_state = fixed_from_hex<32>(b.at("post_state").get<std::string>());
+    br.post_state_saved = b.at("post_state_saved").get<bool>();
+    br.deposits = b.at("deposits").size();
+    br.ticks_used = b.at("ticks_used").get<uint64_t>();
+    if (!b.at("gas_used").is_null())
+        br.gas_used = b.at("gas_used").get<uint64_t>();
+    br.instantiate_seconds = b.at("instantiate_seconds").get<double>();
+    br.execute_seconds = b.at("execute_seconds").get<double>();
+    br.debug_output = b.at("debug_output").get<std::vector<std::string>>();
+    br.debug_dropped = b.at("debug_dropped").get<size_t>();
+    if (!b.at("trap").is_null())
+        br.trap = TrapInfo{trap_kind_from(b.at("trap").at("kind").get<std::string>()),
+                           b.at("trap").at("message").get<std::string>()};
+    if (b.contains("host_calls"))
+        for (const auto& c : b.at("host_calls"))
+        {
+            HostCallRecord h;
+            h.function = c.at("function").get<std::string>();
+            for (const auto& a : c.at("args"))
+            {
+                h.param_types.push_back(ValType::i64);
+                h.args.push_back(Value{a.get<uint64_t>()});
+            }
+            for (const auto& m : c.at("memory"))
+                h.accesses.push_back({m.at("ptr").get<uint32_t>(), m.at("length").get<uint64_t>(),
+                                      m.at("access").get<std::string>() == "write"});
+            if (c.contains("result"))
+            {
+                h.result = Value{c.at("result").get<uint64_t>()};
+                h.result_type = ValType::i64;
+            }
+            h.trap = c.value("trap", "");
+            br.host_calls.push_back(std::move(h));
+        }
+    br.host_calls_dropped = b.value("host_calls_dropped", size_t{0});
+    return br;
+}
+
 FileResult file_result_from_json(const json& f)
 {
     FileResult r;
@@ -240,50 +302,7 @@ FileResult file_result_from_json(const json& f)
     }
     r.blocks_total = f.at("blocks_total").get<size_t>();
     for (const auto& b : f.at("blocks"))
-    {
-        BlockResult br;
-        br.index = b.at("index").get<size_t>();
-        br.line = b.at("line").get<size_t>();
-        br.env = b.at("env").get<uint32_t>();
-        br.script = b.at("script").get<std::string>();
-        br.pre_state = fixed_from_hex<32>(b.at("pre_state").get<std::string>());
-        br.post_state = fixed_from_hex<32>(b.at("post_state").get<std::string>());
-        br.post_state_saved = b.at("post_state_saved").get<bool>();
-        br.deposits = b.at("deposits").size();
-        br.ticks_used = b.at("ticks_used").get<uint64_t>();
-        if (!b.at("gas_used").is_null())
-            br.gas_used = b.at("gas_used").get<uint64_t>();
-        br.instantiate_seconds = b.at("instantiate_seconds").get<double>();
-        br.execute_seconds = b.at("execute_seconds").get<double>();
-        br.debug_output = b.at("debug_output").get<std::vector<std::string>>();
-        br.debug_dropped = b.at("debug_dropped").get<size_t>();
-        if (!b.at("trap").is_null())
-            br.trap = TrapInfo{trap_kind_from(b.at("trap").at("kind").get<std::string>()),
-                               b.at("trap").at("message").get<std::string>()};
-        if (b.contains("host_calls"))
-            for (const auto& c : b.at("host_calls"))
-            {
-                HostCallRecord h;
-                h.function = c.at("function").get<std::string>();
-                for (const auto& a : c.at("args"))
-                {
-                    h.param_types.push_back(ValType::i64);
-                    h.args.push_back(Value{a.get<uint64_t>()});
-                }
-                for (const auto& m : c.at("memory"))
-                    h.accesses.push_back({m.at("ptr").get<uint32_t>(),
-                                          m.at("length").get<uint64_t>(),
-                                          m.at("access").get<std::string>() == "write"});
-                if (c.contains("result"))
-                {
-                    h.result = Value{c.at("result").get<uint64_t>()};
-                    h.result_type = ValType::i64;
-                }
-                h.trap = c.value("trap", "");
-                br.host_calls.push_back(std::move(h));
-            }
-        r.blocks.push_back(std::move(br));
-    }
+        r.blocks.push_back(block_result_from_json(b));
     for (const auto& m : f.at("root_mismatches"))
         r.root_mismatches.push_back({m.at("env").get<uint32_t>(),
                                      fixed_from_hex<32>(m.at("expected").get<std::string>()),

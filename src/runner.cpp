@@ -246,7 +246,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
         br.pre_state = ctx.pre_state;
 
         if (options.on_block_start)
-            options.on_block_start(br);
+            options.on_block_start(br, vector.blocks.size());
         const auto exec_start = Clock::now();
         try
         {
@@ -285,6 +285,8 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
         br.debug_output = std::move(ctx.debug_output);
         br.debug_dropped = ctx.debug_dropped;
         const bool trapped = br.trap.has_value();
+        if (options.on_block_end)
+            options.on_block_end(br, trapped ? std::vector<Deposit>{} : ctx.deposits);
         result.blocks.push_back(std::move(br));
         if (trapped)
             break;  // the env's state after a trapped block is undefined: stop the file

@@ -42,8 +42,15 @@ struct RunOptions
     size_t max_file_trace_records = 100'000;         ///< host calls --trace records
     /// Reject scripts and libraries that use floating point (--deterministic).
     bool deterministic = false;
-    /// Called before each block runs (the isolated worker reports progress).
-    std::function<void(const BlockResult& block)> on_block_start;
+    /// Called before each block runs, with the file's number of blocks (the
+    /// isolated worker reports progress).
+    std::function<void(const BlockResult& block, size_t blocks_total)> on_block_start;
+    /// Called when a block has run, with the deposits it pushed (none for a
+    /// trapped block): the isolated worker streams each block's result, so
+    /// that no file's results travel as one message and a timeout keeps the
+    /// blocks that finished.
+    std::function<void(const BlockResult& block, const std::vector<Deposit>& deposits)>
+        on_block_end;
 };
 
 /// A trap that ended a block.

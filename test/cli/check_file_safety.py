@@ -17,6 +17,11 @@ Scenarios:
                      existing report stays as it was
   tap_hash           a file name with '#' cannot turn a failure into a TAP directive
   option_bounds      negative, NaN and wrapped numbers are refused with a short message
+  non_utf8_name      a vector whose file name is not UTF-8, isolated and in process: the
+                     verdict stands, the JSON report is valid JSON, JUnit valid XML
+  dash_name          a file named '-v.yaml' found by a glob is a vector, not an option
+  bench_csv          bench --csv naming a vector is refused (the vector untouched); the CSV
+                     is written whole
 Exit 0 when the scenario holds, 77 when it cannot be checked here; else 1 with why.
 """
 import os
@@ -27,7 +32,7 @@ import sys
 import tempfile
 
 # run() and check(), and SCOUT, ROOT and V from the same arguments: check_reports.py.
-from check_reports import ROOT, V, check, run  # noqa: E402
+from check_reports import ROOT, SCOUT, V, check, run  # noqa: E402
 
 WRONG = "73b3aa8a"  # the start of wrong_root.yaml's actual env 1 root
 
@@ -268,9 +273,77 @@ def option_bounds():
     check(rc == 0, "valid values refused", out, err)
 
 
+def run_bytes(*args):
+    """run() for output that need not be UTF-8 (a file name in another encoding)."""
+    p = subprocess.run([SCOUT, *args], cwd=ROOT,
+                       capture_output=True, timeout=300)
+    return p.returncode, p.stdout, p.stderr
+
+
+def non_utf8_name():
+    import json
+    import xml.dom.minidom
+    with Workspace() as w:
+        good = open(os.path.join(V, "helloworld.yaml")).read()  # ../scripts/bin: w.dir's
+        folder = os.fsencode(os.path.join(w.dir, "v"))
+        # Latin-1 "café", as a file made on another system: not UTF-8.
+        passing = os.path.join(folder, b"caf\xe9.yaml")
+        failing = os.path.join(folder, b"\xff\xfe-wrong.yaml")
+        with open(passing, "w") as f:
+            f.write(good)
+        shutil.copy(w.wrong, failing)
+        for mode in ([], ["--no-isolate"]):
+            report = os.path.join(w.dir, "report.json")
+            rc, out, err = run_bytes("run", *mode, "--format", "json", "--output", report,
+                                     passing, failing)
+            check(rc == 1, "%s: exit %d, expected 1 (one passes, one fails)" % (mode, rc),
+                  out, err)
+            doc = json.load(open(report, encoding="utf-8"))
+            status = sorted(f["status"] for f in doc["files"])
+            check(status == ["failed", "passed"], "%s: verdicts %r" % (mode, status), doc)
+            check(any("caf\\xe9" in f["file"] for f in doc["files"]),
+                  "%s: the name is not escaped losslessly" % mode,
+                  [f["file"] for f in doc["files"]])
+            check(b"PASS " in out and b"FAIL " in out, "%s: text verdicts" % mode, out)
+            junit = os.path.join(w.dir, "report.xml")
+            rc, out, err = run_bytes("run", *mode, "--format", "junit", "--output", junit,
+                                     passing, failing)
+            check(rc == 1, "%s: junit exit %d" % (mode, rc), out, err)
+            xml.dom.minidom.parse(junit)  # raises on invalid XML
+
+
+def dash_name():
+    with Workspace() as w:
+        path = w.vector("-v.yaml", open(w.wrong).read())
+        pattern = os.path.join(w.dir, "v", "-*.yaml")
+        for mode in ([], ["--no-isolate"]):
+            rc, out, err = run("run", *mode, pattern)
+            check(rc == 1, "%s: exit %d, expected 1 (the vector fails)" % (mode, rc), out, err)
+            check("FAIL " in out and path in out and "1 passed" not in out,
+                  "%s: '-v.yaml' was not run as a vector" % mode, out, err)
+
+
+def bench_csv():
+    with Workspace() as w:
+        hello = w.vector("hello.yaml", open(os.path.join(V, "helloworld.yaml")).read())
+        before = open(hello).read()
+        rc, out, err = run("bench", "--repeat", "1", "--csv", hello, hello)
+        check(rc == 2, "--csv naming the vector: exit %d, expected 2" % rc, out, err)
+        check(open(hello).read() == before, "the vector was overwritten")
+        csv = os.path.join(w.dir, "out.csv")
+        rc, out, err = run("bench", "--repeat", "3", "--csv", csv, hello)
+        check(rc == 0, "bench: exit %d" % rc, out, err)
+        rows = open(csv).read().splitlines()
+        check(rows[0] == "engine,bench_name,parse_time,exec_time" and len(rows) == 4,
+              "CSV rows", rows)
+        check(not [f for f in os.listdir(w.dir) if f.startswith(".out.csv")],
+              "temporary file left", os.listdir(w.dir))
+
+
 SCENARIOS = {f.__name__: f for f in (update_disk_full, update_symlink, update_mode,
                                      update_read_only, update_alias, update_unfixable,
-                                     output_is_input, output_unwritable, tap_hash, option_bounds)}
+                                     output_is_input, output_unwritable, tap_hash, option_bounds,
+                                     non_utf8_name, dash_name, bench_csv)}
 
 if __name__ == "__main__":
     SCENARIOS[sys.argv[1]]()

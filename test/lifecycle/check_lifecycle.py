@@ -192,7 +192,9 @@ def stop_parent(r, a):
         check(out, p.returncode, -signal.SIGKILL)
     else:
         name = f"SIG{a.signal}"
-        check(out, p.returncode, 1, expect=[
+        # 128 + the signal: the shell's code for "ended by that signal"
+        # (docs/cli.md, "Exit codes"), after the report of what finished.
+        check(out, p.returncode, 128 + sig, expect=[
             r"^PASS .*/quick\.yaml",
             r"^FAIL .*/lifecycle/endless\.yaml",
             r"^FAIL .*/limits/endless_loop\.yaml",
@@ -223,7 +225,7 @@ def stop_compile(r, a):
     if a.no_isolate or a.signal == "KILL":
         check(out, p.returncode, -SIGNALS[a.signal], argv=argv)
     else:
-        check(out, p.returncode, 1, argv=argv, expect=[
+        check(out, p.returncode, 128 + SIGNALS[a.signal], argv=argv, expect=[
             rf"interrupted while loading: scout received SIG{a.signal} and stopped the worker"])
         if r.scratch():
             raise SystemExit(f"FAIL: scratch folders left: {r.scratch()}")

@@ -376,6 +376,28 @@ TEST_F(VectorLoader, MalformedYamlBadIndentationReportsItsLine)
     EXPECT_TRUE(contains(e.what(), "malformed YAML")) << e.what();
 }
 
+// yaml-cpp 0.7's LoadAll never returns on these (it allocates a null document
+// per turn until memory runs out): F10 in docs/fuzzing.md. A hang here is the
+// regression; ctest's timeout ends it.
+TEST_F(VectorLoader, StrayCommaIsMalformedYamlNotAHang)
+{
+    expect_error(",", 1, "malformed YAML: the parser cannot get past this point");
+    expect_error(",\n" + base_vector(), 1, "malformed YAML");
+    expect_error(base_vector() + "---\n,\n", 14, "malformed YAML");
+}
+
+TEST_F(VectorLoader, SecondDocumentIsAnErrorAtItsLine)
+{
+    expect_error(base_vector() + "---\nshard_blocks: []\n", 14, "a second YAML document");
+    expect_error(base_vector() + "---\n~\n---\n- x\n", 16, "a second YAML document");
+}
+
+TEST_F(VectorLoader, EmptySecondDocumentIsIgnored)
+{
+    EXPECT_EQ(parse(base_vector() + "---\n").blocks.size(), parse(base_vector()).blocks.size());
+    EXPECT_EQ(parse(base_vector() + "...\n---\n~\n").scripts.size(), 1u);
+}
+
 TEST_F(VectorLoader, TopLevelListIsAnError)
 {
     expect_error("- a\n- b\n", 1, "expected a map at the top level");

@@ -283,11 +283,14 @@ bool ScoutRunner::eval_global_set(wasm::GlobalSet* curr, uint64_t& out)
     return true;
 }
 
-// Binaryen's getFinalAddress reads an i32 pointer as a signed value (it widens
-// geti32() to 64 bits), so every pointer from 2^31 up traps as "final >
-// memory"; the fast path keeps that, and otherwise accepts exactly the
-// accesses getFinalAddress accepts (ptr + offset + bytes <= memory size).
-// Anything else goes to getFinalAddress itself, for its trap and message.
+// Binaryen 108's getFinalAddress reads an i32 pointer as a signed value (it
+// widens geti32() to 64 bits), so in a memory over 2 GiB (--max-memory-pages
+// above 32768) every pointer from 2^31 up would trap as "final > memory",
+// where V8, wabt and wasm2c read and write. The fast path does the bounds
+// check itself, unsigned (ptr + offset + bytes <= memory size), and sends only
+// out-of-bounds accesses to getFinalAddress, for its trap and message (every
+// one of those traps there too, signed or not). Atomic and v128 accesses still
+// take Binaryen's path (docs/engines.md: its one limit above 2 GiB).
 
 wasm::Address ScoutRunner::checked_address(wasm::Load* curr, uint64_t ptr)
 {
@@ -312,7 +315,7 @@ bool ScoutRunner::eval_load(wasm::Load* curr, uint64_t& out)
     const uint32_t p = static_cast<uint32_t>(ptr);
     const uint64_t ea = uint64_t{p} + curr->offset;
     auto& memory = *memory_;
-    if (static_cast<int32_t>(p) < 0 || ea + curr->bytes > memory.size())
+    if (ea + curr->bytes > memory.size())
     {
         auto* inst = getMemoryInstance();
         const wasm::Address addr = checked_address(curr, ptr);  // traps
@@ -361,7 +364,7 @@ bool ScoutRunner::eval_store(wasm::Store* curr, uint64_t& out)
     const uint32_t p = static_cast<uint32_t>(ptr);
     const uint64_t ea = uint64_t{p} + curr->offset;
     auto& memory = *memory_;
-    if (static_cast<int32_t>(p) < 0 || ea + curr->bytes > memory.size())
+    if (ea + curr->bytes > memory.size())
     {
         auto* inst = getMemoryInstance();
         const wasm::Address addr = checked_address(curr, ptr);  // traps
