@@ -2,11 +2,11 @@
 /// all that happens here; the work is in the library.
 
 #include "bench.hpp"
-#include "binaryen_engine.hpp"
 #include "child_process.hpp"
 #include "differential.hpp"
 #include "discovery.hpp"
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "file_write.hpp"
 #include "inspect.hpp"

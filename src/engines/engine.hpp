@@ -8,7 +8,6 @@
 #include "wasm_types.hpp"
 
 #include <memory>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -58,22 +57,6 @@ public:
     virtual std::vector<std::string> load_notes() const { return {}; }
 };
 
-/// What `scout inspect` reports of a module, as one engine sees it.
-struct ModuleFacts
-{
-    std::string error;  ///< parse or validation error; the rest is empty then
-    ModuleInterface interface;
-    bool has_memory = false;
-    bool memory_imported = false;
-    uint64_t memory_initial_pages = 0;
-    std::optional<uint64_t> memory_max_pages;
-    std::string start_function;  ///< empty without a start function
-    size_t defined_functions = 0;
-    /// Uses of floating point, "function <name>: <instruction>", at most a few.
-    std::vector<std::string> float_uses;
-    size_t float_use_count = 0;  ///< all of them
-};
-
 class Engine
 {
 public:
@@ -87,26 +70,6 @@ public:
     /// LoadError with a one-line reason (naming the library when it is one).
     virtual std::unique_ptr<LoadedScript> load(const Bytes& wasm,
                                                const std::vector<LibraryCode>& libraries = {}) = 0;
-
-    /// Parses and validates a module and describes it, binding nothing.
-    virtual ModuleFacts inspect(const Bytes& wasm) = 0;
 };
-
-/// The names of the engines built in, the reference first.
-std::vector<std::string> engine_names();
-
-/// What an engine name stands for, with versions: "Binaryen 108 interpreter".
-std::string engine_description(std::string_view name);
-
-struct FeatureUse;  // module_check.hpp
-
-/// Why engine `name` cannot run a module that uses `features`: a wasm feature
-/// the engine does not implement ("uses SIMD (function 2: i32x4.add), which
-/// ... cannot translate"); "" when it can. Such a module is not run on that
-/// engine, which is not a disagreement (docs/cli.md, "Several engines").
-std::string engine_cannot_run(std::string_view name, const FeatureUse& features);
-
-/// Creates an engine by name; null for an unknown name.
-std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits);
 
 }  // namespace scout

@@ -24,14 +24,6 @@ void Totals::add(const FileResult& r)
     seconds += file_seconds(r);
 }
 
-double file_seconds(const FileResult& r)
-{
-    double s = r.load_seconds;
-    for (const auto& b : r.blocks)
-        s += b.instantiate_seconds + b.execute_seconds;
-    return s;
-}
-
 std::vector<std::string> report_formats()
 {
     return {"text", "json", "junit", "tap"};

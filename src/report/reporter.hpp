@@ -50,7 +50,4 @@ std::vector<std::string> report_formats();
 std::unique_ptr<Reporter> make_machine_reporter(const std::string& format, std::ostream& out,
                                                 const RunInfo& info);
 
-/// Total seconds a file took: load plus every block's instantiate and execute.
-double file_seconds(const FileResult& r);
-
 }  // namespace scout

@@ -2,9 +2,9 @@
 
 #include "child_process.hpp"
 #include "discovery.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "file_write.hpp"
-#include "reporter.hpp"
 #include "wasm_types.hpp"
 
 #include <algorithm>

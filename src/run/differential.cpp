@@ -1,6 +1,6 @@
 #include "differential.hpp"
 
-#include "engine.hpp"
+#include "engine_registry.hpp"
 #include "hex.hpp"
 #include "result_json.hpp"
 #include "wasm_types.hpp"

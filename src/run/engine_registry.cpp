@@ -1,23 +1,23 @@
-#include "engine.hpp"
+#include "engine_registry.hpp"
 
 #include "binaryen_engine.hpp"
 #include "module_check.hpp"
 #include "wabt_engine.hpp"
 #include "wasm2c_engine.hpp"
 
-#include <wabt/config.h>
-
 namespace scout {
 namespace {
 
 /// Every engine, in the order `--engine all` runs them (the reference first).
+/// Versions come from the engines (binaryen_version, wabt_version): only the
+/// engine libraries see Binaryen's and wabt's headers.
 struct EngineEntry
 {
     const char* name;
     std::unique_ptr<Engine> (*make)(const EngineLimits&);
     std::string (*describe)();
     /// Why the engine cannot run SIMD (v128) code; null when it can.
-    const char* no_simd;
+    std::string (*no_simd)();
 };
 
 const EngineEntry engines[] = {
@@ -25,12 +25,14 @@ const EngineEntry engines[] = {
      [] { return std::string("Binaryen ") + binaryen_version() + " interpreter"; }, nullptr},
     {"wasm2c", make_wasm2c_engine,
      [] {
-         return std::string("wabt " WABT_VERSION_STRING " wasm2c, compiled with $SCOUT_CC or cc");
+         return std::string("wabt ") + wabt_version() + " wasm2c, compiled with $SCOUT_CC or cc";
      },
-     "which wabt " WABT_VERSION_STRING "'s wasm2c cannot translate (it aborts on SIMD "
-     "instructions)"},
+     [] {
+         return std::string("which wabt ") + wabt_version() +
+                "'s wasm2c cannot translate (it aborts on SIMD instructions)";
+     }},
     {"wabt", make_wabt_engine,
-     [] { return std::string("wabt " WABT_VERSION_STRING " interpreter"); }, nullptr},
+     [] { return std::string("wabt ") + wabt_version() + " interpreter"; }, nullptr},
 };
 
 const EngineEntry* find(std::string_view name)
@@ -67,7 +69,7 @@ std::string engine_cannot_run(std::string_view name, const FeatureUse& features)
 {
     const auto* e = find(name);
     if (e != nullptr && e->no_simd != nullptr && !features.simd.empty())
-        return "uses SIMD (" + features.simd + "), " + e->no_simd;
+        return "uses SIMD (" + features.simd + "), " + e->no_simd();
     return {};
 }
 

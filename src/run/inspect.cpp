@@ -1,10 +1,12 @@
 #include "inspect.hpp"
 
 #include "eei.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "file_read.hpp"
 #include "hex.hpp"
 #include "module_check.hpp"
+#include "module_facts.hpp"
 #include "output_capture.hpp"
 
 #include <openssl/sha.h>
@@ -101,7 +103,7 @@ int inspect_module_file(const std::filesystem::path& file, Engine& engine, std::
     std::vector<std::string> printed;  // what Binaryen prints about the module, shown here
     {
         OutputCapture capture;  // (this thread's std::cout too: nothing of ours in it)
-        facts = engine.inspect(bytes);
+        facts = inspect_module(bytes);
         printed = capture.lines();
     }
     if (!facts.error.empty())

@@ -3,6 +3,7 @@
 #include "aot_cache.hpp"
 #include "child_process.hpp"
 #include "differential.hpp"
+#include "engine_registry.hpp"
 #include "hex.hpp"
 #include "result_json.hpp"
 #include "wasm2c_engine.hpp"

@@ -1,7 +1,6 @@
 #include "result_json.hpp"
 
 #include "hex.hpp"
-#include "reporter.hpp"
 #include "wasm_types.hpp"
 
 namespace scout {
@@ -317,6 +316,14 @@ FileResult file_result_from_json(const json& f)
     r.expected_deposits = deposits_from_json(f.at("expected_deposits"));
     r.actual_deposits = deposits_from_json(f.at("actual_deposits"));
     return r;
+}
+
+double file_seconds(const FileResult& r)
+{
+    double s = r.load_seconds;
+    for (const auto& b : r.blocks)
+        s += b.instantiate_seconds + b.execute_seconds;
+    return s;
 }
 
 }  // namespace scout

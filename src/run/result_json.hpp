@@ -8,6 +8,10 @@
 
 namespace scout {
 
+/// Total seconds a file took: load plus every block's instantiate and execute
+/// (the JSON's time_seconds, and what the reports add up).
+double file_seconds(const FileResult& r);
+
 /// "passed", "failed", "error".
 const char* to_string(FileStatus status);
 

@@ -1,9 +1,12 @@
 #include "runner.hpp"
 
 #include "eei.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "file_read.hpp"
+#include "metering.hpp"
 #include "module_check.hpp"
+#include "module_facts.hpp"
 #include "output_capture.hpp"
 #include "vector_loader.hpp"
 
@@ -59,10 +62,10 @@ Bytes read_module_file(const ModuleRef& ref, const std::filesystem::path& vector
 }
 
 /// --deterministic: floating point is not consensus-safe (Arwen forbids it).
-void reject_floating_point(Engine& engine, const Bytes& code, const ModuleRef& ref,
+void reject_floating_point(const Bytes& code, const ModuleRef& ref,
                            const std::filesystem::path& vector_file)
 {
-    const ModuleFacts facts = engine.inspect(code);
+    const ModuleFacts facts = inspect_module(code);
     if (facts.float_use_count == 0)
         return;
     std::string first = facts.float_uses.empty() ? "" : facts.float_uses.front();
@@ -134,7 +137,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
                                      " engine: " + why);
             }
             if (options.deterministic)
-                reject_floating_point(engine, code, ref, file);
+                reject_floating_point(code, ref, file);
             if (!result.metered)
                 return code;
             try
@@ -162,7 +165,7 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
             libraries.push_back({lib.name, prepare(lib.module)});
             // Libraries compute with the field too (their bignum imports).
             result.uses_bignum = result.uses_bignum ||
-                                 imports_bignum(engine.inspect(libraries.back().wasm).interface);
+                                 imports_bignum(inspect_module(libraries.back().wasm).interface);
             note_printed(binaryen_output, "library '" + lib.name + "'");
         }
         for (const auto& ref : vector.scripts)

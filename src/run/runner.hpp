@@ -3,7 +3,7 @@
 /// engine, and compares the resulting roots and deposits with the expected ones.
 
 #include "engine.hpp"
-#include "metering.hpp"
+#include "gas_table.hpp"
 #include "trap.hpp"
 #include "vector_model.hpp"
 

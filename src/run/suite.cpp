@@ -2,6 +2,7 @@
 
 #include "child_process.hpp"
 #include "differential.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 
 #include <atomic>

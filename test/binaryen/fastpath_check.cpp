@@ -34,16 +34,16 @@
 
 #include "binaryen_support.hpp"
 #include "block_context.hpp"
+#include "block_host.hpp"
+#include "depth_analysis.hpp"
+#include "describe.hpp"
 #include "eei.hpp"
-#include "engines/binaryen/block_host.hpp"
-#include "engines/binaryen/depth_analysis.hpp"
-#include "engines/binaryen/describe.hpp"
-#include "engines/binaryen/module_code.hpp"
-#include "engines/binaryen/optimize.hpp"
-#include "engines/binaryen/raw_values.hpp"
-#include "engines/binaryen/scout_runner.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
+#include "module_code.hpp"
+#include "optimize.hpp"
+#include "raw_values.hpp"
+#include "scout_runner.hpp"
 #include "trap.hpp"
 
 #include <ir/module-utils.h>

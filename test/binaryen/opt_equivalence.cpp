@@ -21,6 +21,7 @@
 
 #include "discovery.hpp"
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "result_json.hpp"
 #include "runner.hpp"
 

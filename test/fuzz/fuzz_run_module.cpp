@@ -24,11 +24,13 @@
 #include "binaryen_probe.hpp"
 #include "block_context.hpp"
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "fuzz_check.hpp"
 #include "fuzz_fatal.hpp"
 #include "hex.hpp"
 #include "metering.hpp"
+#include "module_facts.hpp"
 #include "trap.hpp"
 
 #include <cstdint>
@@ -157,7 +159,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
     scout::ModuleFacts facts;
     try
     {
-        facts = engine->inspect(wasm);
+        facts = scout::inspect_module(wasm);
     }
     catch (const std::exception& e)
     {

@@ -1,5 +1,6 @@
 #include "binaryen_engine.hpp"
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "trap.hpp"
 

@@ -1,5 +1,6 @@
 #include "differential.hpp"
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "module_check.hpp"
 
 #include <gtest/gtest.h>

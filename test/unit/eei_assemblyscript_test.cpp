@@ -1,4 +1,4 @@
-// Tests of AssemblyScript's host imports (src/eei_assemblyscript.cpp):
+// Tests of AssemblyScript's host imports (src/eei/eei_assemblyscript.cpp):
 // env.abort, whose strings are in AssemblyScript's layout (UTF-16LE code units
 // at ptr, their byte length as a u32 at ptr - 4), decoded into the trap
 // message; env.trace, the same strings and up to five f64 values as debug

@@ -1,7 +1,7 @@
 // Module bignum through its host functions, as a script sees it: each function is looked up
 // with find_host_function, called with i32 pointers into a MemoryView over a vector, with the
 // field chosen by BlockContext::field. OpenSSL's BIGNUM is the oracle (an implementation that
-// shares nothing with src/uint_arith.hpp); the moduli are spelled out here again.
+// shares nothing with src/core/uint_arith.hpp); the moduli are spelled out here again.
 
 #include "eei.hpp"
 #include "field.hpp"

@@ -1,4 +1,4 @@
-// Tests of the hashing host functions (src/eei_hash.cpp): hash.sha256 and
+// Tests of the hashing host functions (src/eei/eei_hash.cpp): hash.sha256 and
 // ethash.keccak256.
 //
 // Expected values come from outside the harness:

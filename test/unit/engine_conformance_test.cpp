@@ -4,6 +4,7 @@
 // <engine>_engine_test.cpp.
 
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "trap.hpp"
 

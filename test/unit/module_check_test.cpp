@@ -1,9 +1,10 @@
-// check_binary (src/module_check.hpp): the structural pre-check every engine
+// check_binary (src/engines/module_check.hpp): the structural pre-check every engine
 // relies on. Modules are built byte by byte here so that each limit is tested
 // exactly at its edge; the fuzzers' inputs that once crashed or exhausted
 // Binaryen (docs/fuzzing.md, F4 to F7) are replayed through every engine.
 
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "module_check.hpp"
 

@@ -1,4 +1,4 @@
-// OutputCapture (src/output_capture.hpp): what a thread writes to the standard
+// OutputCapture (src/core/output_capture.hpp): what a thread writes to the standard
 // streams while a capture lives on it goes into the capture; other threads'
 // writes reach the terminal (here: the file descriptor gtest redirects).
 

@@ -1,4 +1,5 @@
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "runner.hpp"
 
 #include "test_support.hpp"

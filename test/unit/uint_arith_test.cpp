@@ -1,4 +1,4 @@
-// The arithmetic layer of module bignum (src/uint_arith.hpp), checked against OpenSSL's
+// The arithmetic layer of module bignum (src/core/uint_arith.hpp), checked against OpenSSL's
 // BIGNUM as an independent oracle: edge values, carries and borrows across every limb, and
 // thousands of seeded random cases per operation and per width. The constants are also
 // checked against the ones scout.ts hard-coded (its bn128, secp256k1 and bls12 branches).

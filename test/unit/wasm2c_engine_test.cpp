@@ -3,6 +3,7 @@
 #include "aot_cache.hpp"
 #include "binaryen_engine.hpp"
 #include "engine.hpp"
+#include "engine_registry.hpp"
 #include "errors.hpp"
 #include "trap.hpp"
 
@@ -154,16 +155,6 @@ TEST_F(Wasm2cEngine, InterfaceDescribesImportsAndExports)
     EXPECT_EQ(iface.imports[0].field, "eth2_loadPreStateRoot");
     ASSERT_NE(iface.find_export("main"), nullptr);
     ASSERT_NE(iface.find_export("memory"), nullptr);
-}
-
-TEST_F(Wasm2cEngine, InspectIsTheReferenceEnginesView)
-{
-    const auto wasm = wat(script("(nop)", "(func $f (drop (f64.const 1)))"));
-    const auto ours = make_wasm2c_engine({})->inspect(wasm);
-    const auto reference = make_binaryen_engine({})->inspect(wasm);
-    EXPECT_EQ(ours.error, reference.error);
-    EXPECT_EQ(ours.float_use_count, reference.float_use_count);
-    EXPECT_EQ(ours.defined_functions, reference.defined_functions);
 }
 
 TEST_F(Wasm2cEngine, GlobalsMemoryAndGrowthAreFreshForEveryBlock)

@@ -14,7 +14,6 @@
 #include "errors.hpp"
 #include "large_stack.hpp"
 #include "module_code.hpp"
-#include "module_facts.hpp"
 #include "optimize.hpp"
 #include "scout_runner.hpp"
 
@@ -208,8 +207,6 @@ public:
     {
         return std::make_unique<BinaryenScript>(wasm, libraries, limits_, thread_);
     }
-
-    ModuleFacts inspect(const Bytes& wasm) override { return inspect_module(wasm); }
 
 private:
     EngineLimits limits_;

@@ -10,33 +10,9 @@
 /// engine, not an exact count of executed instructions.
 
 #include "bytes.hpp"
-
-#include <cstdint>
-#include <filesystem>
-#include <map>
-#include <string>
-#include <vector>
+#include "gas_table.hpp"
 
 namespace scout {
-
-/// The cost of each instruction class (docs/metering.md lists the classes).
-class GasTable
-{
-public:
-    /// scout's documented defaults.
-    static GasTable defaults();
-
-    /// Reads a YAML map `class: cost` (unsigned integers); classes not named
-    /// keep their default. Throws InputError (file, line) for an unknown class
-    /// or a bad cost.
-    static GasTable load(const std::filesystem::path& file);
-
-    uint64_t cost(const std::string& instruction_class) const;
-    const std::map<std::string, uint64_t>& costs() const { return costs_; }
-
-private:
-    std::map<std::string, uint64_t> costs_;
-};
 
 /// Instruments a wasm binary with gas charges; returns the metered binary.
 /// Throws LoadError when the module cannot be parsed or validated.

@@ -100,9 +100,17 @@ struct FloatFinder : wasm::PostWalker<FloatFinder, wasm::UnifiedExpressionVisito
 };
 
 }  // namespace
+}  // namespace scout::binaryen
+
+namespace scout {
 
 ModuleFacts inspect_module(const Bytes& wasm_bytes)
 {
+    using binaryen::describe;
+    using binaryen::FloatFinder;
+    using binaryen::is_float;
+    using binaryen::parse;
+    using binaryen::validation_errors;
     ModuleFacts facts;
     wasm::Module module;
     try
@@ -147,4 +155,4 @@ ModuleFacts inspect_module(const Bytes& wasm_bytes)
     return facts;
 }
 
-}  // namespace scout::binaryen
+}  // namespace scout

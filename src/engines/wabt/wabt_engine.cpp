@@ -24,7 +24,6 @@
 
 #include "wabt_engine.hpp"
 
-#include "binaryen_engine.hpp"
 #include "eei.hpp"
 #include "errors.hpp"
 #include "memory_view.hpp"
@@ -773,13 +772,6 @@ public:
                                        const std::vector<LibraryCode>& libraries) override
     {
         return std::make_unique<WabtScript>(wasm, libraries, limits_);
-    }
-
-    /// Binaryen's description, so that `scout inspect` and --deterministic
-    /// judge a module the same whichever engine runs it.
-    ModuleFacts inspect(const Bytes& wasm) override
-    {
-        return make_binaryen_engine(limits_)->inspect(wasm);
     }
 
 private:

@@ -55,6 +55,7 @@
 #include "eei.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
+#include "module_facts.hpp"
 #include "trap.hpp"
 #include "wasm2c_shim.hpp"
 
@@ -602,7 +603,7 @@ public:
         {
             BoundModule m;
             m.name = lib.name;
-            m.interface = reference->inspect(lib.wasm).interface;
+            m.interface = inspect_module(lib.wasm).interface;
             m.bindings = link_imports(m.interface, {});
             libraries_.push_back(std::move(m));
         }
@@ -818,10 +819,6 @@ public:
                                        const std::vector<LibraryCode>& libraries) override
     {
         return std::make_unique<Wasm2cScript>(wasm, libraries, limits_);
-    }
-    ModuleFacts inspect(const Bytes& wasm) override
-    {
-        return make_binaryen_engine(limits_)->inspect(wasm);
     }
 
 private:
