@@ -8,11 +8,11 @@
 #                                        set); tools/fuzz.sh
 #
 # The flags are added with add_compile_options/add_link_options, so they reach
-# every C++ target defined after this file is included: scout_lib, scout, the
+# every C++ target defined after this file is included: src/'s libraries, scout, the
 # unit tests and the fuzzers. The example scripts (scripts/) are wasm, built by
 # custom commands, and are not affected. Prebuilt libraries (libbinaryen.so,
 # yaml-cpp, GoogleTest, OpenSSL) are not instrumented; the Binaryen
-# interpreter templates compiled into scout_lib are.
+# interpreter templates compiled into scout_engine_binaryen are.
 #
 # Any sanitizer report aborts the process (UBSan: -fno-sanitize-recover), so a
 # finding fails the test that triggered it instead of scrolling by.
@@ -55,7 +55,7 @@ if(NOT SCOUT_SANITIZE STREQUAL "")
   add_compile_options(${_scout_san_flags})
   add_link_options(-fsanitize=${SCOUT_SANITIZE})
   if(SCOUT_FUZZ)
-    # Coverage instrumentation for libFuzzer on everything (scout_lib included);
+    # Coverage instrumentation for libFuzzer on everything (src/'s libraries included);
     # only the fuzz targets link libFuzzer itself (-fsanitize=fuzzer, test/fuzz).
     add_compile_options(-fsanitize=fuzzer-no-link)
   endif()

@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 
-# scout's features (src/binaryen_support.cpp: script_features).
+# scout's features (src/engines/binaryen/binaryen_support.cpp: script_features).
 FEATURES = ["--mvp-features", "--enable-mutable-globals", "--enable-sign-ext",
             "--enable-nontrapping-float-to-int", "--enable-bulk-memory",
             "--enable-multivalue", "--enable-simd"]

@@ -3,7 +3,7 @@
 /// assert() that Debian's libbinaryen.so keeps (e.g. wasm-binary.cpp:2333 in
 /// WasmBinaryBuilder::readFunctions) aborts, Fatal() calls _Exit(1). Scout
 /// cannot catch either; in the product the file's worker process dies and
-/// `scout run` reports the block as crashed (src/isolation.cpp), while
+/// `scout run` reports the block as crashed (src/run/isolation.cpp), while
 /// `scout inspect` itself dies.
 ///
 /// A fuzz target that let them through would stop on the first such input,

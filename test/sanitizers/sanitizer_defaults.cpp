@@ -20,14 +20,14 @@ extern "C" {
 // check_initialization_order / strict_init_order: static initialisation
 //   order problems between scout's translation units.
 // detect_stack_use_after_return=0: ASan's fake stack would move frames off the
-//   interpreter's 256 MiB thread stack (src/large_stack.cpp); it is off by
+//   interpreter's 256 MiB thread stack (src/core/large_stack.cpp); it is off by
 //   default too, explicit because the stack is tight already (docs/fuzzing.md,
 //   "The interpreter's stack under ASan").
 // allocator_may_return_null: an impossible allocation throws std::bad_alloc,
 //   as in the product, instead of ending the process with an ASan report.
 // handle_segv/handle_sigbus/handle_sigfpe=0: a crashing `scout worker` dies of
 //   its signal, as in the product, so the parent reports "died with signal 11
-//   (SIGSEGV)" (src/isolation.cpp, tested with SCOUT_WORKER_FAULT=segv); with
+//   (SIGSEGV)" (src/run/isolation.cpp, tested with SCOUT_WORKER_FAULT=segv); with
 //   ASan's handler it would exit with code 1 after its report. ASan's memory
 //   checks are unaffected; for ASan's stack of a plain segfault, rerun with
 //   ASAN_OPTIONS=handle_segv=1. A fuzzing build (SCOUT_FUZZ) keeps ASan's
