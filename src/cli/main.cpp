@@ -272,65 +272,79 @@ std::vector<std::filesystem::path> select_vectors(const std::vector<std::string>
     return files;
 }
 
+/// The reporters of a run and where they write: a machine format without
+/// --output takes stdout alone; with --output the file gets it and the
+/// terminal keeps the text report. The report file is written beside its path
+/// and renamed over it at the end (file_write.hpp): a report path that is an
+/// input is refused, and nothing is lost when the run or the disk fails.
+struct RunReporters
+{
+    std::unique_ptr<scout::AtomicOutputFile> output_file;
+    std::vector<std::unique_ptr<scout::Reporter>> reporters;
+    scout::TextReporter* text = nullptr;  ///< the one on the terminal, if any
+    bool text_to_terminal = false;
+
+    RunReporters(const RunCommand& cmd, const std::vector<std::filesystem::path>& files)
+    {
+        if (!cmd.output.empty())
+        {
+            for (const auto& f : files)
+                if (scout::same_file(cmd.output, f))
+                    throw scout::InputError(cmd.output, 0,
+                                            "--output names the vector " + f.string() +
+                                                ": refusing to overwrite an input");
+            output_file = std::make_unique<scout::AtomicOutputFile>(cmd.output);
+        }
+        std::ostream& output_stream = output_file ? output_file->stream() : std::cout;
+        const bool machine = cmd.format != "text";
+        text_to_terminal = !machine || !cmd.output.empty();
+        scout::TextStyle style;
+        style.verbose = cmd.verbose;
+        style.quiet = cmd.quiet;
+        style.trace = cmd.trace;
+        style.colour = text_to_terminal && cmd.output.empty() && colour_wanted(STDOUT_FILENO);
+        if (!machine && !cmd.output.empty())
+        {
+            style.colour = false;
+            reporters.push_back(std::make_unique<scout::TextReporter>(output_stream, style));
+        }
+        else if (text_to_terminal)
+        {
+            auto t = std::make_unique<scout::TextReporter>(std::cout, style);
+            text = t.get();
+            reporters.push_back(std::move(t));
+        }
+        if (machine)
+            reporters.push_back(scout::make_machine_reporter(
+                cmd.format, output_stream,
+                scout::RunInfo{SCOUT_VERSION, cmd.engine.engine, cmd.engine.ticks}));
+    }
+};
+
+/// -v: the engines, the budget and the run's size, before the first file.
+void print_run_header(const RunCommand& cmd, size_t files)
+{
+    std::string engines;
+    const auto names = scout::parse_engine_list(cmd.engine.engine);  // checked by CLI11
+    for (const auto& name : names.value())
+        engines +=
+            (engines.empty() ? "" : ", ") + name + " (" + scout::engine_description(name) + ")";
+    std::cout << "engine " << engines << ", tick budget " << cmd.engine.ticks << " per block, "
+              << files << (files == 1 ? " vector" : " vectors") << ", -j " << cmd.jobs << "\n";
+}
+
 int run(const RunCommand& cmd)
 {
     const auto files = select_vectors(cmd.paths, cmd.filter, cmd.shard);
-
-    // Where reports go: a machine format without --output takes stdout alone;
-    // with --output the file gets it and the terminal keeps the text report.
-    // The report file is written beside its path and renamed over it at the
-    // end (file_write.hpp): a report path that is an input is refused, and
-    // nothing is lost when the run or the disk fails.
-    std::unique_ptr<scout::AtomicOutputFile> output_file;
-    if (!cmd.output.empty())
-    {
-        for (const auto& f : files)
-            if (scout::same_file(cmd.output, f))
-                throw scout::InputError(cmd.output, 0,
-                                        "--output names the vector " + f.string() +
-                                            ": refusing to overwrite an input");
-        output_file = std::make_unique<scout::AtomicOutputFile>(cmd.output);
-    }
-    std::ostream& output_stream = output_file ? output_file->stream() : std::cout;
+    RunReporters out(cmd, files);
+    auto& reporters = out.reporters;
+    auto& output_file = out.output_file;
+    const bool machine = cmd.format != "text";
+    scout::TextReporter* text = out.text;
     // Scripts the run read, to refuse a report path that is one of them.
     std::vector<std::filesystem::path> scripts_read;
-    const bool machine = cmd.format != "text";
-    const bool text_to_terminal = !machine || !cmd.output.empty();
-    scout::RunInfo info{SCOUT_VERSION, cmd.engine.engine, cmd.engine.ticks};
-
-    std::vector<std::unique_ptr<scout::Reporter>> reporters;
-    scout::TextStyle style;
-    style.verbose = cmd.verbose;
-    style.quiet = cmd.quiet;
-    style.trace = cmd.trace;
-    const bool terminal = text_to_terminal && cmd.output.empty() && colour_wanted(STDOUT_FILENO);
-    style.colour = terminal;
-    scout::TextReporter* text = nullptr;
-    if (!machine && !cmd.output.empty())
-    {
-        style.colour = false;
-        reporters.push_back(std::make_unique<scout::TextReporter>(output_stream, style));
-    }
-    else if (text_to_terminal)
-    {
-        auto t = std::make_unique<scout::TextReporter>(std::cout, style);
-        text = t.get();
-        reporters.push_back(std::move(t));
-    }
-    if (machine)
-        reporters.push_back(scout::make_machine_reporter(cmd.format, output_stream, info));
-
-    if (cmd.verbose && text_to_terminal)
-    {
-        std::string engines;
-        const auto names = scout::parse_engine_list(cmd.engine.engine);  // checked by CLI11
-        for (const auto& name : names.value())
-            engines +=
-                (engines.empty() ? "" : ", ") + name + " (" + scout::engine_description(name) + ")";
-        std::cout << "engine " << engines << ", tick budget " << cmd.engine.ticks << " per block, "
-                  << files.size() << (files.size() == 1 ? " vector" : " vectors") << ", -j "
-                  << cmd.jobs << "\n";
-    }
+    if (cmd.verbose && out.text_to_terminal)
+        print_run_header(cmd, files.size());
     for (auto& r : reporters)
         r->begin(files.size());
 
@@ -396,6 +410,121 @@ int run(const RunCommand& cmd)
     return totals.failed != 0 ? exit_failed : exit_passed;
 }
 
+/// `scout run`'s options, into `cmd`.
+CLI::App* add_run_command(CLI::App& app, RunCommand& cmd)
+{
+    CLI::App* sub = app.add_subcommand(
+        "run", "Run test vectors. Exit code 0: all passed, 1: a vector failed, 2: bad usage or "
+               "bad input.");
+    sub->add_option("paths", cmd.paths,
+                    "Vector files, folders (searched recursively for .yaml/.yml) or glob "
+                    "patterns. Without any: test.yaml in the current directory.");
+    cmd.engine.add_to(*sub);
+    sub->add_option("--filter", cmd.filter,
+                    "Run only vectors whose path contains PATTERN or matches it as a glob");
+    sub->add_option("--shard", cmd.shard,
+                    "Run slice K of N (K/N, 1-based): N machines with K = 1..N cover the "
+                    "suite exactly once")
+        ->check([](const std::string& s) {
+            return scout::parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N";
+        });
+    sub->add_option("-j,--jobs", cmd.jobs, "Vector files run in parallel (default: cores)")
+        ->check(whole_number)
+        ->check(CLI::Range(size_t{1}, size_t{1024}));
+    sub->add_option("--format", cmd.format, "Report format")
+        ->capture_default_str()
+        ->check(CLI::IsMember(scout::report_formats()));
+    sub->add_option("--output", cmd.output,
+                    "Write the report to FILE (with a machine format, the text report still "
+                    "goes to the terminal)");
+    sub->add_flag("-v,--verbose", cmd.verbose,
+                  "Per-block detail: roots, deposits, ticks, timings, debug output, and "
+                  "where each script path was found");
+    sub->add_flag("-q,--quiet", cmd.quiet, "Print failures only (and the last line)");
+    sub->add_flag("--trace", cmd.trace,
+                  "Show every host call of each block: arguments, memory read and written, "
+                  "result");
+    sub->add_flag("--update", cmd.update,
+                  "Rewrite failing vectors' expected post-state roots and deposit receipts "
+                  "with the actual results (refused for a block that trapped)");
+    cmd.isolation.add_to(*sub);
+    return sub;
+}
+
+/// `scout worker`: the other end of --isolate: runs one file, writes the
+/// protocol of isolation.hpp to stdout. Not for people.
+struct WorkerCommand
+{
+    std::string file;
+    EngineOptions engine;
+    bool trace = false;
+    size_t runs = 1;
+
+    CLI::App* add_to(CLI::App& app)
+    {
+        CLI::App* sub = app.add_subcommand("worker", "");
+        sub->group("");
+        sub->add_option("file", file)->required();
+        engine.add_to(*sub);
+        sub->add_flag("--trace", trace);
+        sub->add_option("--runs", runs)->check(whole_number);
+        return sub;
+    }
+    int run() const
+    {
+        auto options = engine.run_options();
+        options.trace = trace;
+        return scout::run_worker(file, options, engine.engine, engine.limits(), std::cout, runs);
+    }
+};
+
+/// `scout bench`: its own options, the engine's and the isolation's.
+struct BenchCommand
+{
+    scout::BenchOptions bench;
+    EngineOptions engine;
+    IsolationFlags isolation;
+
+    CLI::App* add_to(CLI::App& app)
+    {
+        CLI::App* sub = app.add_subcommand(
+            "bench", "Time vectors: after a warm-up run, each is run N times; prints min, median "
+                     "and max of load and execute time, and CSV in the shape of "
+                     "ewasm/benchmarking (engine, bench_name, parse_time, exec_time).");
+        sub->add_option("paths", bench.paths, "Vector files, folders or glob patterns")->required();
+        engine.add_to(*sub);
+        sub->add_option("--repeat", bench.repeat, "Timed runs per vector")
+            ->capture_default_str()
+            ->check(whole_number)
+            ->check(CLI::Range(1, 100000));
+        sub->add_option("--csv", bench.csv_file, "Also write the CSV to FILE");
+        isolation.add_to(*sub);
+        return sub;
+    }
+    int run()
+    {
+        bench.engines = *scout::parse_engine_list(engine.engine);
+        bench.limits = engine.limits();
+        bench.options = engine.run_options();
+        bench.isolation = isolation.options(engine, false);
+        return scout::run_bench(bench, std::cout);
+    }
+};
+
+/// `scout inspect`: each module described, the worst exit code.
+int inspect(const std::vector<std::string>& files)
+{
+    auto engine = scout::make_engine("binaryen", {});
+    int worst = exit_passed;
+    for (size_t i = 0; i < files.size(); ++i)
+    {
+        if (i != 0)
+            std::cout << "\n";
+        worst = std::max(worst, scout::inspect_module_file(files[i], *engine, std::cout));
+    }
+    return worst;
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
@@ -411,56 +540,9 @@ int main(int argc, char** argv)
     app.require_subcommand(1);
 
     RunCommand cmd;
-    auto* run_app = app.add_subcommand(
-        "run", "Run test vectors. Exit code 0: all passed, 1: a vector failed, 2: bad usage or "
-               "bad input.");
-    run_app->add_option("paths", cmd.paths,
-                        "Vector files, folders (searched recursively for .yaml/.yml) or glob "
-                        "patterns. Without any: test.yaml in the current directory.");
-    cmd.engine.add_to(*run_app);
-    run_app->add_option("--filter", cmd.filter,
-                        "Run only vectors whose path contains PATTERN or matches it as a glob");
-    run_app
-        ->add_option("--shard", cmd.shard,
-                     "Run slice K of N (K/N, 1-based): N machines with K = 1..N cover the "
-                     "suite exactly once")
-        ->check([](const std::string& s) {
-            return scout::parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N";
-        });
-    run_app->add_option("-j,--jobs", cmd.jobs, "Vector files run in parallel (default: cores)")
-        ->check(whole_number)
-        ->check(CLI::Range(size_t{1}, size_t{1024}));
-    run_app->add_option("--format", cmd.format, "Report format")
-        ->capture_default_str()
-        ->check(CLI::IsMember(scout::report_formats()));
-    run_app->add_option("--output", cmd.output,
-                        "Write the report to FILE (with a machine format, the text report still "
-                        "goes to the terminal)");
-    run_app->add_flag("-v,--verbose", cmd.verbose,
-                      "Per-block detail: roots, deposits, ticks, timings, debug output, and "
-                      "where each script path was found");
-    run_app->add_flag("-q,--quiet", cmd.quiet, "Print failures only (and the last line)");
-    run_app->add_flag("--trace", cmd.trace,
-                      "Show every host call of each block: arguments, memory read and written, "
-                      "result");
-    run_app->add_flag("--update", cmd.update,
-                      "Rewrite failing vectors' expected post-state roots and deposit receipts "
-                      "with the actual results (refused for a block that trapped)");
-    cmd.isolation.add_to(*run_app);
-
-    // The other end of --isolate: runs one file, writes the protocol of
-    // isolation.hpp to stdout. Not for people.
-    std::string worker_file;
-    EngineOptions worker_engine;
-    bool worker_trace = false;
-    auto* worker_app = app.add_subcommand("worker", "");
-    worker_app->group("");
-    worker_app->add_option("file", worker_file)->required();
-    worker_engine.add_to(*worker_app);
-    worker_app->add_flag("--trace", worker_trace);
-    size_t worker_runs = 1;
-    worker_app->add_option("--runs", worker_runs)->check(whole_number);
-
+    CLI::App* run_app = add_run_command(app, cmd);
+    WorkerCommand worker;
+    CLI::App* worker_app = worker.add_to(app);
     std::vector<std::string> inspect_files;
     auto* inspect_app = app.add_subcommand(
         "inspect", "Describe wasm modules: size, SHA-256, imports and how the EEI binds them, "
@@ -468,22 +550,8 @@ int main(int argc, char** argv)
                    "loads as an execution script, 1: one does not, 2: one cannot be read.");
     inspect_app->add_option("modules", inspect_files, "wasm files")->required();
 
-    scout::BenchOptions bench;
-    EngineOptions bench_engine;
-    auto* bench_app = app.add_subcommand(
-        "bench", "Time vectors: after a warm-up run, each is run N times; prints min, median "
-                 "and max of load and execute time, and CSV in the shape of ewasm/benchmarking "
-                 "(engine, bench_name, parse_time, exec_time).");
-    bench_app->add_option("paths", bench.paths, "Vector files, folders or glob patterns")
-        ->required();
-    bench_engine.add_to(*bench_app);
-    bench_app->add_option("--repeat", bench.repeat, "Timed runs per vector")
-        ->capture_default_str()
-        ->check(whole_number)
-        ->check(CLI::Range(1, 100000));
-    bench_app->add_option("--csv", bench.csv_file, "Also write the CSV to FILE");
-    IsolationFlags bench_isolation;
-    bench_isolation.add_to(*bench_app);
+    BenchCommand bench;
+    CLI::App* bench_app = bench.add_to(app);
 
     try
     {
@@ -509,40 +577,18 @@ int main(int argc, char** argv)
 
     // The wasm2c engine finds its cache through the environment (aot_cache.hpp),
     // which workers inherit as well.
-    for (const EngineOptions* e : {&cmd.engine, &worker_engine, &bench_engine})
+    for (const EngineOptions* e : {&cmd.engine, &worker.engine, &bench.engine})
         if (!e->cache_dir.empty())
             ::setenv("SCOUT_CACHE_DIR", std::filesystem::absolute(e->cache_dir).c_str(), 1);
 
     try
     {
         if (inspect_app->parsed())
-        {
-            auto engine = scout::make_engine("binaryen", {});
-            int worst = exit_passed;
-            for (size_t i = 0; i < inspect_files.size(); ++i)
-            {
-                if (i != 0)
-                    std::cout << "\n";
-                worst = std::max(worst,
-                                 scout::inspect_module_file(inspect_files[i], *engine, std::cout));
-            }
-            return worst;
-        }
+            return inspect(inspect_files);
         if (worker_app->parsed())
-        {
-            auto options = worker_engine.run_options();
-            options.trace = worker_trace;
-            return scout::run_worker(worker_file, options, worker_engine.engine,
-                                     worker_engine.limits(), std::cout, worker_runs);
-        }
+            return worker.run();
         if (bench_app->parsed())
-        {
-            bench.engines = *scout::parse_engine_list(bench_engine.engine);
-            bench.limits = bench_engine.limits();
-            bench.options = bench_engine.run_options();
-            bench.isolation = bench_isolation.options(bench_engine, false);
-            return scout::run_bench(bench, std::cout);
-        }
+            return bench.run();
         if (run_app->parsed())
             return run(cmd);
     }

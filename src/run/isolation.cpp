@@ -112,6 +112,140 @@ void read_worker_line(const std::string& line, Progress& progress, std::vector<F
     }
 }
 
+/// A worker process and the read end of its stdout.
+struct Worker
+{
+    std::optional<child::Tracked> process;
+    int fd = -1;
+};
+
+/// Starts `scout worker` on `file` into `worker` (a tracked child cannot be
+/// moved). Throws std::runtime_error when it cannot.
+void start_worker(Worker& worker, const std::filesystem::path& file, const std::string& engine,
+                  const IsolationOptions& options, size_t runs)
+{
+    int pipe_fds[2];
+    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
+
+    // The path after "--": a file named "-x" is a file, not an option.
+    std::vector<std::string> args = {"scout", "worker", "--engine", engine};
+    args.insert(args.end(), options.worker_arguments.begin(), options.worker_arguments.end());
+    if (runs != 1)
+        args.insert(args.end(), {"--runs", std::to_string(runs)});
+    args.insert(args.end(), {"--", file.string()});
+
+    // The worker dies with the thread that started it (which waits for it),
+    // and so with scout, however scout ends (child_process.hpp). SIGTERM lets
+    // it stop its own children (a C compiler) first.
+    child::SpawnOptions spawn;
+    spawn.program = "/proc/self/exe";
+    spawn.death_signal = SIGTERM;
+    spawn.stdin_null = false;
+    spawn.stdout_fd = pipe_fds[1];
+    try
+    {
+        worker.process.emplace(child::spawn(args, spawn), false);
+    }
+    catch (const std::exception& e)
+    {
+        ::close(pipe_fds[0]);
+        ::close(pipe_fds[1]);
+        throw std::runtime_error(std::string("cannot start a worker process: ") + e.what());
+    }
+    ::close(pipe_fds[1]);
+    worker.fd = pipe_fds[0];
+}
+
+/// Reads the worker's lines until it closes its end (true) or a block, or
+/// the load, outlives the timeout (false).
+bool read_worker(int fd, double timeout_seconds, Progress& progress,
+                 std::vector<FileResult>& results)
+{
+    std::string buffer;
+    for (;;)
+    {
+        // --timeout is per block (and for the load): the clock restarts when
+        // the worker says a block started.
+        const double left =
+            timeout_seconds - std::chrono::duration<double>(Clock::now() - progress.since).count();
+        if (left <= 0)
+            return false;
+        pollfd pfd{fd, POLLIN, 0};
+        const int ready = ::poll(&pfd, 1, static_cast<int>(std::min(left * 1000 + 1, 60'000.0)));
+        if (ready <= 0)
+            continue;  // EINTR, or the loop re-checks the deadline
+        char chunk[65536];
+        const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return true;  // EOF: the worker is done or dead
+        // Only the new bytes are searched for line ends: a long line arrives
+        // in many chunks.
+        size_t from = buffer.size();
+        buffer.append(chunk, static_cast<size_t>(n));
+        size_t start = 0;
+        for (size_t nl; (nl = buffer.find('\n', from)) != std::string::npos; start = from = nl + 1)
+        {
+            try
+            {
+                read_worker_line(buffer.substr(start, nl - start), progress, results);
+            }
+            catch (const std::exception&)
+            {
+                // A garbled line: the worker is broken; judged by how it ends.
+            }
+        }
+        buffer.erase(0, start);
+    }
+}
+
+/// Past the timeout: SIGTERM first (the worker kills its compiler's process
+/// group and dies), SIGKILL when it has not closed its end within 2 s.
+void stop_worker(const child::Tracked& process, int fd)
+{
+    process.signal(SIGTERM);
+    const auto grace_end = Clock::now() + std::chrono::seconds(2);
+    for (;;)
+    {
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(grace_end - Clock::now());
+        if (left.count() <= 0)
+        {
+            process.signal(SIGKILL);
+            return;
+        }
+        pollfd pfd{fd, POLLIN, 0};
+        if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0)
+            continue;  // EINTR, or the loop re-checks the grace period
+        char chunk[4096];
+        const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+        if (n == 0 || (n < 0 && errno != EINTR))
+            return;  // EOF: dead
+    }
+}
+
+/// The result of the run the worker did not finish: why it ended.
+FileResult unfinished_run(const std::filesystem::path& file, Progress& progress, bool timed_out,
+                          double timeout_seconds, int status)
+{
+    if (timed_out)
+        return failure(file, progress, TrapKind::timeout,
+                       "no result after " + seconds_text(timeout_seconds) +
+                           " s (--timeout); the worker was killed");
+    if (const int sig = child::interrupted())
+        return failure(file, progress, TrapKind::interrupted,
+                       "scout received " + child::signal_name(sig) + " and stopped the worker");
+    if (WIFSIGNALED(status))
+        return failure(file, progress, TrapKind::crashed,
+                       "the worker process died with " + signal_text(WTERMSIG(status)));
+    return failure(file, progress, TrapKind::crashed,
+                   "the worker process exited with code " +
+                       std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
+                       " without a result");
+}
+
 }  // namespace
 
 FileResult run_vector_file_isolated(const std::filesystem::path& file, const std::string& engine,
@@ -133,114 +267,18 @@ std::vector<FileResult> run_vector_file_isolated(const std::filesystem::path& fi
         r.load_error = "interrupted: not run, scout received " + child::signal_name(sig);
         return {r};
     }
-    int pipe_fds[2];
-    if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
-        throw std::runtime_error(std::string("pipe: ") + std::strerror(errno));
-
-    // The path after "--": a file named "-x" is a file, not an option.
-    std::vector<std::string> args = {"scout", "worker", "--engine", engine};
-    args.insert(args.end(), options.worker_arguments.begin(), options.worker_arguments.end());
-    if (runs != 1)
-        args.insert(args.end(), {"--runs", std::to_string(runs)});
-    args.insert(args.end(), {"--", file.string()});
-
-    // The worker dies with the thread that started it (which waits for it),
-    // and so with scout, however scout ends (child_process.hpp). SIGTERM lets
-    // it stop its own children (a C compiler) first.
-    child::SpawnOptions spawn;
-    spawn.program = "/proc/self/exe";
-    spawn.death_signal = SIGTERM;
-    spawn.stdin_null = false;
-    spawn.stdout_fd = pipe_fds[1];
-    std::optional<child::Tracked> worker;
-    try
-    {
-        worker.emplace(child::spawn(args, spawn), false);
-    }
-    catch (const std::exception& e)
-    {
-        ::close(pipe_fds[0]);
-        ::close(pipe_fds[1]);
-        throw std::runtime_error(std::string("cannot start a worker process: ") + e.what());
-    }
-    ::close(pipe_fds[1]);
-
+    Worker worker;
+    start_worker(worker, file, engine, options, runs);
     Progress progress;
-    std::string buffer;
     std::vector<FileResult> results;
-    bool timed_out = false;
-    for (;;)
-    {
-        // --timeout is per block (and for the load): the clock restarts when
-        // the worker says a block started.
-        const double left = options.timeout_seconds -
-                            std::chrono::duration<double>(Clock::now() - progress.since).count();
-        if (left <= 0)
-        {
-            timed_out = true;
-            break;
-        }
-        pollfd pfd{pipe_fds[0], POLLIN, 0};
-        const int ready = ::poll(&pfd, 1, static_cast<int>(std::min(left * 1000 + 1, 60'000.0)));
-        if (ready < 0 && errno == EINTR)
-            continue;
-        if (ready == 0)
-            continue;  // loop re-checks the deadline
-        char chunk[65536];
-        const ssize_t n = ::read(pipe_fds[0], chunk, sizeof(chunk));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;  // EOF: the worker is done or dead
-        // Only the new bytes are searched for line ends: a long line arrives
-        // in many chunks.
-        size_t from = buffer.size();
-        buffer.append(chunk, static_cast<size_t>(n));
-        size_t start = 0;
-        for (size_t nl; (nl = buffer.find('\n', from)) != std::string::npos; start = from = nl + 1)
-        {
-            try
-            {
-                read_worker_line(buffer.substr(start, nl - start), progress, results);
-            }
-            catch (const std::exception&)
-            {
-                // A garbled line: the worker is broken; judged by how it ends.
-            }
-        }
-        buffer.erase(0, start);
-    }
+    const bool timed_out = !read_worker(worker.fd, options.timeout_seconds, progress, results);
     if (timed_out)
-    {
-        // SIGTERM first: the worker kills its compiler's process group and
-        // dies; SIGKILL when it has not within a grace period.
-        worker->signal(SIGTERM);
-        const auto grace_end = Clock::now() + std::chrono::seconds(2);
-        for (;;)
-        {
-            const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(grace_end - Clock::now());
-            if (left.count() <= 0)
-            {
-                worker->signal(SIGKILL);
-                break;
-            }
-            pollfd pfd{pipe_fds[0], POLLIN, 0};
-            const int ready = ::poll(&pfd, 1, static_cast<int>(left.count()));
-            if (ready < 0 && errno == EINTR)
-                continue;
-            if (ready == 0)
-                continue;
-            char chunk[4096];
-            const ssize_t n = ::read(pipe_fds[0], chunk, sizeof(chunk));
-            if (n == 0 || (n < 0 && errno != EINTR))
-                break;  // EOF: dead
-        }
-    }
-    ::close(pipe_fds[0]);
-    const int status = worker->wait();
-    const pid_t worker_pid = worker->pid();
-    worker.reset();
+        stop_worker(*worker.process, worker.fd);
+    ::close(worker.fd);
+    const int status = worker.process->wait();
+    const pid_t worker_pid = worker.process->pid();
+    worker.process.reset();
+
     // Every run the worker was asked for, or it stopped at one that did not
     // pass (run_worker).
     const bool complete =
@@ -258,22 +296,7 @@ std::vector<FileResult> run_vector_file_isolated(const std::filesystem::path& fi
                                            " after it sent its result");
         return results;
     }
-    if (timed_out)
-        results.push_back(failure(file, progress, TrapKind::timeout,
-                                  "no result after " + seconds_text(options.timeout_seconds) +
-                                      " s (--timeout); the worker was killed"));
-    else if (const int sig = child::interrupted())
-        results.push_back(
-            failure(file, progress, TrapKind::interrupted,
-                    "scout received " + child::signal_name(sig) + " and stopped the worker"));
-    else if (WIFSIGNALED(status))
-        results.push_back(failure(file, progress, TrapKind::crashed,
-                                  "the worker process died with " + signal_text(WTERMSIG(status))));
-    else
-        results.push_back(failure(file, progress, TrapKind::crashed,
-                                  "the worker process exited with code " +
-                                      std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : -1) +
-                                      " without a result"));
+    results.push_back(unfinished_run(file, progress, timed_out, options.timeout_seconds, status));
     return results;
 }
 
