@@ -85,9 +85,11 @@ struct EngineOptions
     bool deterministic = false;
     uint32_t binaryen_opt = 0;
     std::string cache_dir;
+    std::vector<const CLI::Option*> options_;  ///< set by add_to, in its order
 
     void add_to(CLI::App& app)
     {
+        const size_t before = app.get_options().size();
         app.add_option("--binaryen-opt", binaryen_opt,
                        "Run Binaryen's optimizer (-O1..-O3) on each module before the Binaryen "
                        "engine interprets it; 0: off (docs/performance.md)")
@@ -148,6 +150,9 @@ struct EngineOptions
                            ? std::string()
                            : "unknown field '" + name + "' (bn128, secp256k1, bls12-381)";
             });
+        // What this struct added: what as_arguments() hands a worker.
+        const auto all = app.get_options();
+        options_.assign(all.begin() + static_cast<long>(before), all.end());
     }
     scout::EngineLimits limits() const
     {
@@ -157,26 +162,25 @@ struct EngineOptions
         l.binaryen_opt = binaryen_opt;
         return l;
     }
-    /// The same options, as arguments for a worker process.
+    /// The same options, as arguments for a worker process: every one the
+    /// user gave, as CLI11 parsed it (one list, add_to's, so a new option
+    /// reaches workers without a second place to name it). The worker runs in
+    /// the same folder, so relative paths (--gas-table) keep their meaning.
     std::vector<std::string> as_arguments() const
     {
-        std::vector<std::string> a = {"--ticks", std::to_string(ticks), "--max-memory-pages",
-                                      std::to_string(max_memory_pages)};
-        if (!field.empty())
-            a.insert(a.end(), {"--field", field});
-        if (meter)
-            a.push_back("--meter");
-        if (gas_limit)
-            a.insert(a.end(), {"--gas-limit", std::to_string(*gas_limit)});
-        a.insert(a.end(), {"--max-block-data", std::to_string(max_block_data), "--max-deposits",
-                           std::to_string(max_deposits), "--max-call-depth",
-                           std::to_string(max_call_depth)});
-        if (deterministic)
-            a.push_back("--deterministic");
-        if (binaryen_opt != 0)
-            a.insert(a.end(), {"--binaryen-opt", std::to_string(binaryen_opt)});
-        if (!gas_table.empty())
-            a.insert(a.end(), {"--gas-table", std::filesystem::absolute(gas_table).string()});
+        std::vector<std::string> a;
+        for (const CLI::Option* option : options_)
+        {
+            const std::string name = option->get_name();
+            // --engine: each worker is told its own engine (isolation.cpp).
+            if (option->count() == 0 || name == "--engine")
+                continue;
+            if (option->get_expected_max() == 0)  // a flag
+                a.push_back(name);
+            else
+                for (const auto& value : option->results())
+                    a.insert(a.end(), {name, value});
+        }
         return a;
     }
     scout::RunOptions run_options() const
