@@ -1,0 +1,244 @@
+#include "isolation.hpp"
+
+#include "engine.hpp"
+#include "runner.hpp"
+
+#include "fake_worker.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace scout;
+using scout_test::contains;
+using scout_test::TempDir;
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+/// Runs the fake worker scenario `scenario` (fake_worker.hpp) as file
+/// /scenarios/<scenario>.yaml.
+FileResult isolated(const std::string& scenario, double timeout = 30,
+                    std::vector<std::string> worker_arguments = {})
+{
+    IsolationOptions o;
+    o.timeout_seconds = timeout;
+    o.worker_arguments = std::move(worker_arguments);
+    return run_vector_file_isolated("/scenarios/" + scenario + ".yaml", "binaryen", o);
+}
+
+double seconds_since(Clock::time_point start)
+{
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+// ------------------------------------------------------------ the parent side
+
+TEST(Isolation, TheWorkersResultIsTheFilesResult)
+{
+    const auto r = isolated("passes");
+    EXPECT_EQ(r.status, FileStatus::passed);
+    EXPECT_EQ(r.file, fs::path("/scenarios/passes.yaml"));
+    EXPECT_TRUE(r.load_error.empty()) << r.load_error;
+}
+
+TEST(Isolation, TheWorkerIsToldItsEngineOptionsAndFileAfterDashes)
+{
+    // A file whose name starts with '-' is still a file: it comes after "--".
+    const auto r = isolated("echo_arguments", 30, {"--ticks", "5", "-v"});
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_EQ(r.notes[0],
+              "worker|--engine|binaryen|--ticks|5|-v|--|/scenarios/echo_arguments.yaml");
+}
+
+TEST(Isolation, ACrashInABlockIsThatBlocksTrap)
+{
+    const auto r = isolated("crash_in_block");
+    EXPECT_EQ(r.status, FileStatus::failed);
+    ASSERT_EQ(r.blocks.size(), 1u);
+    const auto& b = r.blocks[0];
+    // The last block the worker announced, as it announced it.
+    EXPECT_EQ(b.index, 2u);
+    EXPECT_EQ(b.line, 17u);
+    EXPECT_EQ(b.env, 1u);
+    EXPECT_EQ(b.script, "b.wasm");
+    ASSERT_TRUE(b.trap.has_value());
+    EXPECT_EQ(b.trap->kind, TrapKind::crashed);
+    EXPECT_TRUE(contains(b.trap->message, "the worker process died with signal 11 (SIGSEGV)"))
+        << b.trap->message;
+    EXPECT_EQ(r.blocks_total, 3u);  // at least as many as it reached
+}
+
+TEST(Isolation, ACrashWhileLoadingIsALoadError)
+{
+    const auto r = isolated("abort_loading");
+    EXPECT_EQ(r.status, FileStatus::failed);
+    EXPECT_TRUE(r.blocks.empty());
+    EXPECT_EQ(r.load_error.rfind("crashed while loading: the worker process died with signal 6 "
+                                 "(SIGABRT)",
+                                 0),
+              0u)
+        << r.load_error;
+}
+
+TEST(Isolation, AnExitWithoutAResultIsACrash)
+{
+    const auto r = isolated("exit_3");
+    EXPECT_EQ(r.status, FileStatus::failed);
+    EXPECT_EQ(r.load_error,
+              "crashed while loading: the worker process exited with code 3 without a result");
+}
+
+TEST(Isolation, AHangWhileLoadingEndsAtTheTimeout)
+{
+    const auto start = Clock::now();
+    const auto r = isolated("hang", 0.3);
+    EXPECT_LT(seconds_since(start), 2.0);
+    EXPECT_EQ(r.status, FileStatus::failed);
+    EXPECT_EQ(r.load_error,
+              "timeout while loading: no result after 0.3 s (--timeout); the worker was killed");
+}
+
+TEST(Isolation, AHangInABlockIsThatBlocksTimeout)
+{
+    const auto r = isolated("hang_in_block", 0.3);
+    ASSERT_EQ(r.blocks.size(), 1u);
+    EXPECT_EQ(r.blocks[0].index, 4u);
+    EXPECT_EQ(r.blocks[0].line, 21u);
+    ASSERT_TRUE(r.blocks[0].trap.has_value());
+    EXPECT_EQ(r.blocks[0].trap->kind, TrapKind::timeout);
+    EXPECT_EQ(r.blocks[0].trap->message,
+              "no result after 0.3 s (--timeout); the worker was killed");
+}
+
+TEST(Isolation, AWorkerIgnoringSigtermIsKilledAfterTheGracePeriod)
+{
+    // SIGTERM first, SIGKILL 2 s later (isolation.cpp).
+    const auto start = Clock::now();
+    const auto r = isolated("ignores_sigterm", 0.2);
+    const double took = seconds_since(start);
+    EXPECT_GE(took, 2.0);
+    EXPECT_LT(took, 6.0);
+    EXPECT_TRUE(contains(r.load_error, "no result after 0.2 s")) << r.load_error;
+}
+
+TEST(Isolation, TheTimeoutIsPerBlockNotPerFile)
+{
+    // Five 150 ms blocks under a 400 ms limit: 750 ms in all, never timed out.
+    const auto r = isolated("slow_blocks", 0.4);
+    EXPECT_EQ(r.status, FileStatus::passed) << r.load_error;
+}
+
+TEST(Isolation, GarbledLinesAreIgnored)
+{
+    const auto r = isolated("garbled_then_result");
+    EXPECT_EQ(r.status, FileStatus::passed) << r.load_error;
+}
+
+TEST(Isolation, AResultOfTheWrongShapeIsNoResult)
+{
+    const auto r = isolated("garbled_only");
+    EXPECT_EQ(r.status, FileStatus::failed);
+    EXPECT_EQ(r.load_error,
+              "crashed while loading: the worker process exited with code 0 without a result");
+}
+
+TEST(Isolation, ALineInPiecesAndALongLineAreRead)
+{
+    EXPECT_EQ(isolated("split_result").status, FileStatus::passed);
+    const auto r = isolated("long_result");
+    EXPECT_EQ(r.status, FileStatus::passed);
+    ASSERT_EQ(r.notes.size(), 1u);
+    EXPECT_EQ(r.notes[0].size(), 200'000u);
+}
+
+// ------------------------------------------------------------ the worker side
+
+namespace {
+
+/// The lines run_worker writes for a one-script, two-block vector in `dir`.
+std::vector<std::string> worker_lines(const TempDir& dir, const std::string& engine, int* code)
+{
+    scout_test::write_file(dir / "copy.wasm", scout_test::wat(scout_test::copy_eth2_style));
+    const std::string root = "0x" + std::string(62, '0') + "2a";
+    scout_test::write_file(dir / "v.yaml", "beacon_state:\n"
+                                           "  execution_scripts:\n"
+                                           "    - copy.wasm\n"
+                                           "shard_pre_state:\n"
+                                           "  exec_env_states:\n"
+                                           "    - " +
+                                               root +
+                                               "\n"
+                                               "shard_blocks:\n"
+                                               "  - env: 0\n"
+                                               "    data: \"\"\n"
+                                               "  - env: 0\n"
+                                               "    data: \"\"\n"
+                                               "shard_post_state:\n"
+                                               "  exec_env_states:\n"
+                                               "    - " +
+                                               root + "\n");
+    std::ostringstream out;
+    *code = run_worker(dir / "v.yaml", RunOptions{}, engine, EngineLimits{}, out);
+    std::vector<std::string> lines;
+    std::istringstream in(out.str());
+    for (std::string line; std::getline(in, line);)
+        lines.push_back(line);
+    return lines;
+}
+
+}  // namespace
+
+TEST(IsolationWorker, ABlockLineBeforeEachBlockThenTheResult)
+{
+    TempDir dir;
+    int code = -1;
+    const auto lines = worker_lines(dir, "binaryen", &code);
+    EXPECT_EQ(code, 0);
+    ASSERT_EQ(lines.size(), 3u);
+    // Blocks start at lines 8 and 10 of the vector above.
+    for (size_t i = 0; i < 2; ++i)
+    {
+        ASSERT_EQ(lines[i].rfind("block ", 0), 0u) << lines[i];
+        const auto j = nlohmann::json::parse(lines[i].substr(6));
+        EXPECT_EQ(j, (nlohmann::json{
+                         {"index", i}, {"line", 8 + 2 * i}, {"env", 0}, {"script", "copy.wasm"}}));
+    }
+    ASSERT_EQ(lines[2].rfind("result ", 0), 0u) << lines[2];
+    const auto result = nlohmann::json::parse(lines[2].substr(7));
+    EXPECT_EQ(result.at("status"), "passed");
+    EXPECT_EQ(result.at("blocks_total"), 2);
+    EXPECT_EQ(result.at("file"), (dir / "v.yaml").string());
+}
+
+TEST(IsolationWorker, EveryEngineOfAListAnswersInOneResult)
+{
+    TempDir dir;
+    int code = -1;
+    const auto lines = worker_lines(dir, "binaryen,wabt", &code);
+    EXPECT_EQ(code, 0);
+    ASSERT_FALSE(lines.empty());
+    ASSERT_EQ(lines.back().rfind("result ", 0), 0u);
+    const auto result = nlohmann::json::parse(lines.back().substr(7));
+    EXPECT_EQ(result.at("engines"),
+              nlohmann::json::parse(R"([{"engine":"binaryen","status":"passed"},
+                                        {"engine":"wabt","status":"passed"}])"));
+}
+
+TEST(IsolationWorker, AnUnknownEngineIsUsageErrorWithoutAResult)
+{
+    TempDir dir;
+    int code = -1;
+    const auto lines = worker_lines(dir, "v8", &code);
+    EXPECT_EQ(code, 2);
+    EXPECT_TRUE(lines.empty());
+}
