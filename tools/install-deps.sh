@@ -11,8 +11,8 @@ packages=(
   binaryen libyaml-cpp-dev libcli11-dev libssl-dev libcrypto++-dev nlohmann-json3-dev libgtest-dev libgmock-dev
   # example execution scripts: WAT and C to wasm
   wabt clang lld
-  # the style check of the test suite (.clang-format)
-  clang-format
+  # the style checks of the test suite (.clang-format, .clang-tidy)
+  clang-format clang-tidy
   # tests, and unpacking the Binaryen source package
   python3 python3-jsonschema xz-utils patch ca-certificates bsdutils
   # sanitizer and fuzzing builds (docs/fuzzing.md): clang's ASan/UBSan/LSan

@@ -43,31 +43,38 @@ enum ExitCode : int
 
 /// A whole number written with digits only. CLI11 reads unsigned options with
 /// strtoull, which takes "-5" as 2^64 - 5: a limit given as a negative number
-/// would silently turn itself off.
-const CLI::Validator whole_number(
-    [](const std::string& text) {
-        bool ok = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
-        uint64_t value = 0;
-        for (size_t i = 0; ok && i < text.size(); ++i)
-        {
-            const auto digit = static_cast<uint64_t>(text[i] - '0');
-            ok = value <= (UINT64_MAX - digit) / 10;  // no wrapping past 2^64 - 1 either
-            value = value * 10 + digit;
-        }
-        return ok ? std::string() : "'" + text + "' is not a whole number below 2^64";
-    },
-    "UINT");
+/// would silently turn itself off. (The validators are made on first use: made
+/// before main, a throwing constructor could not be caught.)
+CLI::Validator whole_number()
+{
+    return CLI::Validator(
+        [](const std::string& text) {
+            bool ok = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+            uint64_t value = 0;
+            for (size_t i = 0; ok && i < text.size(); ++i)
+            {
+                const auto digit = static_cast<uint64_t>(text[i] - '0');
+                ok = value <= (UINT64_MAX - digit) / 10;  // no wrapping past 2^64 - 1 either
+                value = value * 10 + digit;
+            }
+            return ok ? std::string() : "'" + text + "' is not a whole number below 2^64";
+        },
+        "UINT");
+}
 
 /// --timeout: a finite number of seconds above 0 and at most 10^6.
-const CLI::Validator timeout_seconds(
-    [](const std::string& text) {
-        char* end = nullptr;
-        const double v = std::strtod(text.c_str(), &end);
-        return !text.empty() && *end == '\0' && std::isfinite(v) && v > 0 && v <= 1e6
-                   ? std::string()
-                   : "'" + text + "' is not a number of seconds above 0 and at most 1000000";
-    },
-    "SECONDS");
+CLI::Validator timeout_seconds()
+{
+    return CLI::Validator(
+        [](const std::string& text) {
+            char* end = nullptr;
+            const double v = std::strtod(text.c_str(), &end);
+            return !text.empty() && *end == '\0' && std::isfinite(v) && v > 0 && v <= 1e6
+                       ? std::string()
+                       : "'" + text + "' is not a number of seconds above 0 and at most 1000000";
+        },
+        "SECONDS");
+}
 
 /// Options shared by `run` and `bench`.
 struct EngineOptions
@@ -94,7 +101,7 @@ struct EngineOptions
                        "Run Binaryen's optimizer (-O1..-O3) on each module before the Binaryen "
                        "engine interprets it; 0: off (docs/performance.md)")
             ->capture_default_str()
-            ->check(whole_number)
+            ->check(whole_number())
             ->check(CLI::Range(0u, 3u));
         app.add_option("--cache-dir", cache_dir,
                        "Folder of compiled modules of the wasm2c engine (default "
@@ -104,18 +111,18 @@ struct EngineOptions
                      "anyway");
         app.add_option("--gas-limit", gas_limit,
                        "Gas limit per block (implies --meter; default 10000000000)")
-            ->check(whole_number);
+            ->check(whole_number());
         app.add_option("--max-block-data", max_block_data, "Largest block data in bytes")
             ->capture_default_str()
-            ->check(whole_number);
+            ->check(whole_number());
         app.add_option("--max-deposits", max_deposits, "Most deposits one block may push")
             ->capture_default_str()
-            ->check(whole_number);
+            ->check(whole_number());
         app.add_option("--max-call-depth", max_call_depth,
                        "Deepest nesting of wasm calls, at most " +
                            std::to_string(scout::EngineLimits::max_allowed_call_depth))
             ->capture_default_str()
-            ->check(whole_number)
+            ->check(whole_number())
             ->check(CLI::Range(1u, scout::EngineLimits::max_allowed_call_depth));
         app.add_flag("--deterministic", deterministic,
                      "Reject scripts and libraries that use floating point");
@@ -136,11 +143,11 @@ struct EngineOptions
             });
         app.add_option("--ticks", ticks, "Tick budget per block for eth2.useTicks")
             ->capture_default_str()
-            ->check(whole_number);
+            ->check(whole_number());
         app.add_option("--max-memory-pages", max_memory_pages,
                        "Largest linear memory a script may have or grow to, in 64 KiB pages")
             ->capture_default_str()
-            ->check(whole_number)
+            ->check(whole_number())
             ->check(CLI::Range(1u, 65536u));
         app.add_option("--field", field,
                        "Field of the bignum f1m_*/int_* host functions for vectors without a "
@@ -217,7 +224,7 @@ struct IsolationFlags
                        "Wall-clock limit in seconds for loading a file and for each block; "
                        "the worker is killed and the block reported as timed out")
             ->capture_default_str()
-            ->check(timeout_seconds);
+            ->check(timeout_seconds());
     }
     /// The isolation of a run with these engine options; unset for --no-isolate.
     std::optional<scout::IsolationOptions> options(const EngineOptions& engine, bool trace) const
@@ -433,7 +440,7 @@ CLI::App* add_run_command(CLI::App& app, RunCommand& cmd)
             return scout::parse_shard(s) ? std::string() : "expected K/N with 1 <= K <= N";
         });
     sub->add_option("-j,--jobs", cmd.jobs, "Vector files run in parallel (default: cores)")
-        ->check(whole_number)
+        ->check(whole_number())
         ->check(CLI::Range(size_t{1}, size_t{1024}));
     sub->add_option("--format", cmd.format, "Report format")
         ->capture_default_str()
@@ -471,7 +478,7 @@ struct WorkerCommand
         sub->add_option("file", file)->required();
         engine.add_to(*sub);
         sub->add_flag("--trace", trace);
-        sub->add_option("--runs", runs)->check(whole_number);
+        sub->add_option("--runs", runs)->check(whole_number());
         return sub;
     }
     int run() const
@@ -499,7 +506,7 @@ struct BenchCommand
         engine.add_to(*sub);
         sub->add_option("--repeat", bench.repeat, "Timed runs per vector")
             ->capture_default_str()
-            ->check(whole_number)
+            ->check(whole_number())
             ->check(CLI::Range(1, 100000));
         sub->add_option("--csv", bench.csv_file, "Also write the CSV to FILE");
         isolation.add_to(*sub);

@@ -79,10 +79,11 @@ std::string find_program(const std::string& program)
     while (start <= dirs.size())
     {
         const size_t end = std::min(dirs.find(':', start), dirs.size());
-        std::string dir = dirs.substr(start, end - start);
-        if (dir.empty())
-            dir = ".";
-        const std::string candidate = dir + "/" + program;
+        // The folder, "/", the name: one string built in place, returned by move.
+        std::string candidate = dirs.substr(start, end - start);
+        if (candidate.empty())
+            candidate = ".";
+        candidate.append("/").append(program);
         struct stat st;
         if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) &&
             ::access(candidate.c_str(), X_OK) == 0)
@@ -100,6 +101,7 @@ pid_t spawn(const std::vector<std::string>& argv, const SpawnOptions& options)
     if (path.empty())
         throw std::runtime_error(argv[0] + ": not found");
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (const auto& a : argv)
         args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

@@ -83,7 +83,9 @@ struct Installer
     }
 };
 
-const Installer installer;
+// Before main on purpose (the buffers must be in place before any thread
+// writes); if installing them threw, there would be nothing to run without them.
+const Installer installer;  // NOLINT(cert-err58-cpp)
 
 }  // namespace
 

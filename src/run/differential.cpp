@@ -82,6 +82,7 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
     auto compare = [&](const std::string& what,
                        const std::function<std::string(const FileResult&)>& get) {
         std::vector<std::string> values;
+        values.reserve(results.size());
         for (const auto& r : results)
             values.push_back(get(r));
         if (std::all_of(values.begin(), values.end(),

@@ -20,7 +20,8 @@ struct EngineEntry
     std::string (*no_simd)();
 };
 
-const EngineEntry engines[] = {
+// constexpr: a table of pointers, built before main without running code.
+constexpr EngineEntry engines[] = {
     {"binaryen", make_binaryen_engine,
      [] { return std::string("Binaryen ") + binaryen_version() + " interpreter"; }, nullptr},
     {"wasm2c", make_wasm2c_engine,

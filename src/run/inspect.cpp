@@ -72,7 +72,10 @@ void print_engines(const Bytes& bytes, std::ostream& out)
     }
     out << "engines    " << can << " of " << verdicts.size() << " can run it\n";
     for (const auto& [name, why] : verdicts)
-        out << "  " << (why.empty() ? "ok    " + name : "no    " + name + ": " + why) << "\n";
+        if (why.empty())
+            out << "  ok    " << name << "\n";
+        else
+            out << "  no    " << name << ": " << why << "\n";
 }
 
 }  // namespace

@@ -156,7 +156,11 @@ PreparedFile prepare_file(const std::filesystem::path& file, Engine& engine,
     auto note_printed = [&](const OutputCapture& capture, const std::string& what) {
         for (const auto& line : capture.lines())
             if (printed.insert(line).second)
-                result.notes.push_back(what + ": Binaryen printed: " + line);
+            {
+                std::string note = what;
+                note.append(": Binaryen printed: ").append(line);
+                result.notes.push_back(std::move(note));
+            }
     };
     for (const auto& lib : vector.libraries)
     {

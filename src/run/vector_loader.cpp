@@ -13,18 +13,21 @@
 #include <algorithm>
 #include <fstream>
 #include <initializer_list>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 namespace scout {
 namespace {
 
 namespace fs = std::filesystem;
 
-/// Keys of the top-level map that scout understands.
-const std::set<std::string> known_top_level_keys = {
+/// Keys of the top-level map that scout understands (constexpr: no code runs
+/// before main to build it).
+constexpr std::string_view known_top_level_keys[] = {
     "beacon_state",     "shard_pre_state", "shard_blocks",  "shard_post_state",
     "deposit_receipts", "bignum_field",    "deposit_layout"};
 
@@ -53,7 +56,8 @@ public:
         for (const auto& kv : root)
         {
             const auto key = kv.first.Scalar();
-            if (known_top_level_keys.count(key) == 0)
+            if (std::find(std::begin(known_top_level_keys), std::end(known_top_level_keys), key) ==
+                std::end(known_top_level_keys))
                 v.warnings.push_back(
                     located(kv.first, "unknown top-level key '" + printable(key) + "' ignored"));
         }
@@ -210,9 +214,10 @@ private:
             {
                 std::string list;
                 for (const char* k : known)
-                    list += (list.empty() ? "" : ", ") + std::string(k);
-                fail(kv.first,
-                     "unknown key '" + printable(key) + "' in " + what + " (known: " + list + ")");
+                    list.append(list.empty() ? "" : ", ").append(k);
+                std::string message = "unknown key '" + printable(key);
+                message.append("' in ").append(what).append(" (known: ").append(list).append(")");
+                fail(kv.first, message);
             }
         }
     }

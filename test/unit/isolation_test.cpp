@@ -12,6 +12,7 @@
 #include <chrono>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 using namespace scout;
@@ -92,10 +93,15 @@ TEST(Isolation, ACrashWhileLoadingIsALoadError)
 
 TEST(Isolation, AnExitWithoutAResultIsACrash)
 {
-    const auto r = isolated("exit_3");
-    EXPECT_EQ(r.status, FileStatus::failed);
-    EXPECT_EQ(r.load_error,
-              "crashed while loading: the worker process exited with code 3 without a result");
+    // Exit code 3; and exit code 0 after a result line of the wrong shape.
+    for (const auto& [scenario, code] : {std::pair{"exit_3", 3}, std::pair{"garbled_only", 0}})
+    {
+        const auto r = isolated(scenario);
+        EXPECT_EQ(r.status, FileStatus::failed) << scenario;
+        EXPECT_EQ(r.load_error, "crashed while loading: the worker process exited with code " +
+                                    std::to_string(code) + " without a result")
+            << scenario;
+    }
 }
 
 TEST(Isolation, AHangWhileLoadingEndsAtTheTimeout)
@@ -142,14 +148,6 @@ TEST(Isolation, GarbledLinesAreIgnored)
 {
     const auto r = isolated("garbled_then_result");
     EXPECT_EQ(r.status, FileStatus::passed) << r.load_error;
-}
-
-TEST(Isolation, AResultOfTheWrongShapeIsNoResult)
-{
-    const auto r = isolated("garbled_only");
-    EXPECT_EQ(r.status, FileStatus::failed);
-    EXPECT_EQ(r.load_error,
-              "crashed while loading: the worker process exited with code 0 without a result");
 }
 
 TEST(Isolation, ALineInPiecesAndALongLineAreRead)

@@ -99,6 +99,17 @@ FileResult two_block_result()
     return r;
 }
 
+/// A file that could not be run: only its message and why it was not run.
+FileResult error_result()
+{
+    FileResult r;
+    r.file = "bad.yaml";
+    r.status = FileStatus::error;
+    r.error = "bad.yaml:3: malformed YAML";
+    r.not_run = "uses SIMD";
+    return r;
+}
+
 json deposit_doc(uint64_t amount, uint8_t fill)
 {
     const auto hex = [](size_t n, uint8_t b) {
@@ -184,11 +195,7 @@ TEST(ResultJson, AFileAsTheReportSchemaDescribesIt)
 
 TEST(ResultJson, AnErrorCarriesItsMessageAndNoRunDetails)
 {
-    FileResult r;
-    r.file = "bad.yaml";
-    r.status = FileStatus::error;
-    r.error = "bad.yaml:3: malformed YAML";
-    r.not_run = "uses SIMD";
+    FileResult r = error_result();
     r.notes = {"dropped"};
     EXPECT_EQ(file_result_to_json(r), (json{{"file", "bad.yaml"},
                                             {"status", "error"},
@@ -303,11 +310,7 @@ TEST(ResultJson, EveryTrapKindSurvivesTheTrip)
 
 TEST(ResultJson, AnErrorRoundTrips)
 {
-    FileResult r;
-    r.file = "bad.yaml";
-    r.status = FileStatus::error;
-    r.error = "bad.yaml:3: malformed YAML";
-    r.not_run = "uses SIMD";
+    FileResult r = error_result();
     r.engines = {{"wasm2c", "not run", "uses SIMD"}};
     const auto out = file_result_from_json(file_result_to_json(r));
     EXPECT_EQ(out.status, FileStatus::error);

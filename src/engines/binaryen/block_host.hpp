@@ -81,8 +81,9 @@ public:
     wasm::Index tableSize(wasm::Name name) override;
     void tableStore(wasm::Name name, wasm::Index index, const wasm::Literal& entry) override;
     wasm::Literal tableLoad(wasm::Name name, wasm::Index index) override;
-    void trap(const char* why) override;
-    void hostLimit(const char* why) override;
+    // Never return (they throw Trap): said so, the analysis of callers knows.
+    [[noreturn]] void trap(const char* why) override;
+    [[noreturn]] void hostLimit(const char* why) override;
     void throwException(const wasm::WasmException&) override;
 
     // Binaryen bounds-checks every access against the memory size before it

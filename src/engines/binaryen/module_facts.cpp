@@ -19,7 +19,7 @@ namespace {
 
 bool is_float(wasm::Type t)
 {
-    return t == wasm::Type::f32 || t == wasm::Type::f64;
+    return t.isFloat();  // f32 or f64
 }
 
 /// Finds floating-point use: any expression producing or consuming f32/f64,

@@ -301,7 +301,10 @@ private:
     // The throws after the calls are never reached.
     [[noreturn]] __attribute__((noinline, cold)) void recursion_limit()
     {
-        hostLimit("interpreter recursion limit");
+        // Qualified: this class does not override it, and Binaryen's constructor
+        // evaluates global initialisers through this class before it is built,
+        // where a virtual call would not reach an override anyway.
+        Base::hostLimit("interpreter recursion limit");
         throw Trap(TrapKind::resource, "interpreter recursion limit");
     }
     /// A wasm trap with Binaryen's message `why`.
