@@ -65,18 +65,25 @@ TEST(Isolation, ACrashInABlockIsThatBlocksTrap)
 {
     const auto r = isolated("crash_in_block");
     EXPECT_EQ(r.status, FileStatus::failed);
-    ASSERT_EQ(r.blocks.size(), 1u);
-    const auto& b = r.blocks[0];
+    EXPECT_EQ(r.blocks_total, 4u);  // as the worker said
+    ASSERT_EQ(r.blocks.size(), 2u);
+    // The block that finished before the crash is kept as the worker sent it.
+    const auto& done = r.blocks[0];
+    EXPECT_EQ(done.index, 0u);
+    EXPECT_EQ(done.ticks_used, 7u);
+    EXPECT_EQ(done.post_state, scout_test::filled(0x22));
+    EXPECT_FALSE(done.trap.has_value());
+    const auto& b = r.blocks[1];
     // The last block the worker announced, as it announced it.
     EXPECT_EQ(b.index, 2u);
     EXPECT_EQ(b.line, 17u);
     EXPECT_EQ(b.env, 1u);
     EXPECT_EQ(b.script, "b.wasm");
+    EXPECT_EQ(b.pre_state, scout_test::filled(0x11));
     ASSERT_TRUE(b.trap.has_value());
     EXPECT_EQ(b.trap->kind, TrapKind::crashed);
     EXPECT_TRUE(contains(b.trap->message, "the worker process died with signal 11 (SIGSEGV)"))
         << b.trap->message;
-    EXPECT_EQ(r.blocks_total, 3u);  // at least as many as it reached
 }
 
 TEST(Isolation, ACrashWhileLoadingIsALoadError)
@@ -196,25 +203,40 @@ std::vector<std::string> worker_lines(const TempDir& dir, const std::string& eng
 
 }  // namespace
 
-TEST(IsolationWorker, ABlockLineBeforeEachBlockThenTheResult)
+TEST(IsolationWorker, ABlockLineBeforeEachBlockADoneLineAfterThenTheResult)
 {
     TempDir dir;
     int code = -1;
     const auto lines = worker_lines(dir, "binaryen", &code);
     EXPECT_EQ(code, 0);
-    ASSERT_EQ(lines.size(), 3u);
-    // Blocks start at lines 8 and 10 of the vector above.
+    ASSERT_EQ(lines.size(), 5u);
+    // Blocks start at lines 8 and 10 of the vector above; pre-state 0x00..2a.
+    const std::string root = std::string(62, '0') + "2a";
     for (size_t i = 0; i < 2; ++i)
     {
-        ASSERT_EQ(lines[i].rfind("block ", 0), 0u) << lines[i];
-        const auto j = nlohmann::json::parse(lines[i].substr(6));
-        EXPECT_EQ(j, (nlohmann::json{
-                         {"index", i}, {"line", 8 + 2 * i}, {"env", 0}, {"script", "copy.wasm"}}));
+        const auto& started = lines[2 * i];
+        ASSERT_EQ(started.rfind("block ", 0), 0u) << started;
+        auto j = nlohmann::json::parse(started.substr(6));
+        EXPECT_EQ(j.at("index"), i);
+        EXPECT_EQ(j.at("line"), 8 + 2 * i);
+        EXPECT_EQ(j.at("env"), 0);
+        EXPECT_EQ(j.at("script"), "copy.wasm");
+        EXPECT_EQ(j.at("of"), 2);
+        EXPECT_TRUE(contains(j.at("pre_state").get<std::string>(), root)) << j.dump();
+
+        const auto& done = lines[2 * i + 1];
+        ASSERT_EQ(done.rfind("done ", 0), 0u) << done;
+        j = nlohmann::json::parse(done.substr(5));
+        EXPECT_EQ(j.at("index"), i);
+        EXPECT_EQ(j.at("post_state"), "0x" + root);  // the copy script saves what it loads
+        EXPECT_TRUE(j.at("trap").is_null());
     }
-    ASSERT_EQ(lines[2].rfind("result ", 0), 0u) << lines[2];
-    const auto result = nlohmann::json::parse(lines[2].substr(7));
+    ASSERT_EQ(lines[4].rfind("result ", 0), 0u) << lines[4];
+    const auto result = nlohmann::json::parse(lines[4].substr(7));
     EXPECT_EQ(result.at("status"), "passed");
     EXPECT_EQ(result.at("blocks_total"), 2);
+    EXPECT_EQ(result.at("blocks_streamed"), true);
+    EXPECT_EQ(result.at("blocks"), nlohmann::json::array());  // sent as done lines
     EXPECT_EQ(result.at("file"), (dir / "v.yaml").string());
 }
 

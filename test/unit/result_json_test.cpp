@@ -12,15 +12,9 @@
 
 using namespace scout;
 using nlohmann::json;
+using scout_test::filled;
 
 namespace {
-
-Bytes32 filled(uint8_t byte)
-{
-    Bytes32 r{};
-    r.fill(byte);
-    return r;
-}
 
 std::string hex_root(uint8_t byte)
 {
@@ -81,6 +75,7 @@ FileResult two_block_result()
     call.result = Value::from_i32(5);
     call.result_type = ValType::i32;
     b0.host_calls = {call};
+    b0.host_calls_dropped = 9;
 
     BlockResult b1 = b0;
     b1.index = 1;
@@ -89,6 +84,7 @@ FileResult two_block_result()
     b1.deposits = 1;
     b1.gas_used.reset();
     b1.host_calls.clear();
+    b1.host_calls_dropped = 0;
     b1.trap = TrapInfo{TrapKind::out_of_gas, "out of gas"};
     r.blocks = {b0, b1};
 
@@ -154,6 +150,7 @@ TEST(ResultJson, AFileAsTheReportSchemaDescribesIt)
             {{{"ptr", 32}, {"length", 32}, {"access", "read"}},
              {{"ptr", 0}, {"length", 8}, {"access", "write"}}}},
            {"result", 5}}}},
+        {"host_calls_dropped", 9},
     };
     json expected_block1 = expected_block0;
     expected_block1["index"] = 1;
@@ -163,6 +160,7 @@ TEST(ResultJson, AFileAsTheReportSchemaDescribesIt)
     expected_block1["deposits"] = json::array();  // a trapped block's never count
     expected_block1["trap"] = {{"kind", "out of gas"}, {"message", "out of gas"}};
     expected_block1.erase("host_calls");
+    expected_block1.erase("host_calls_dropped");  // only when some were
     const json expected = {
         {"file", "dir/vector.yaml"},
         {"status", "failed"},
@@ -255,6 +253,7 @@ TEST(ResultJson, ARoundTripKeepsWhatTheReportsShow)
         EXPECT_EQ(a.execute_seconds, b.execute_seconds);
         EXPECT_EQ(a.debug_output, b.debug_output);
         EXPECT_EQ(a.debug_dropped, b.debug_dropped);
+        EXPECT_EQ(a.host_calls_dropped, b.host_calls_dropped);
         EXPECT_EQ(a.trap.has_value(), b.trap.has_value());
     }
     EXPECT_EQ(out.blocks[0].deposits, 2u);

@@ -139,6 +139,14 @@ template <typename Container> std::string hex_of(const Container& bytes)
     return out;
 }
 
+/// 32 bytes of `byte`: a root that is easy to recognise.
+inline scout::Bytes32 filled(uint8_t byte)
+{
+    scout::Bytes32 r{};
+    r.fill(byte);
+    return r;
+}
+
 /// Whether `text` contains `part`.
 inline bool contains(const std::string& text, const std::string& part)
 {
