@@ -46,6 +46,10 @@ except ImportError:  # Python < 3.11; Debian bookworm's python3 is 3.11
 KEYS = {"name", "exit", "expect", "reject", "last", "run", "command", "both", "env", "cwd",
         "wrap", "labels", "timeout", "fixture", "skip_return_code", "resource_lock", "run_serial",
         "each"}
+# Keys that are ctest properties, and which.
+PROPERTIES = {"labels": "LABELS", "timeout": "TIMEOUT", "fixture": "FIXTURES_REQUIRED",
+              "env": "ENVIRONMENT", "skip_return_code": "SKIP_RETURN_CODE",
+              "resource_lock": "RESOURCE_LOCK", "run_serial": "RUN_SERIAL"}
 VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 FUNCTION = re.compile(r"\$\{(glob|count):([^}]*)\}")
 
@@ -145,20 +149,10 @@ def tests_of(case, expand, where, checker):
     wrap = expand.words(case["wrap"], where) if "wrap" in case else []
 
     props = {}
-    if "labels" in case:
-        props["LABELS"] = [expand.text(x, where) for x in as_list(case["labels"])]
-    if "timeout" in case:
-        props["TIMEOUT"] = [str(case["timeout"])]
-    if "fixture" in case:
-        props["FIXTURES_REQUIRED"] = [expand.text(case["fixture"], where)]
-    if "env" in case:
-        props["ENVIRONMENT"] = [expand.text(x, where) for x in as_list(case["env"])]
-    if "skip_return_code" in case:
-        props["SKIP_RETURN_CODE"] = [str(case["skip_return_code"])]
-    if "resource_lock" in case:
-        props["RESOURCE_LOCK"] = [expand.text(case["resource_lock"], where)]
-    if case.get("run_serial"):
-        props["RUN_SERIAL"] = ["TRUE"]
+    for key, prop in PROPERTIES.items():
+        if case.get(key, False) is not False:
+            props[prop] = ["TRUE" if v is True else expand.text(str(v), where)
+                           for v in as_list(case[key])]
     cwd = expand.text(case["cwd"], where) if "cwd" in case else None
 
     variants = [(name, args)]

@@ -170,44 +170,51 @@ TEST(Isolation, ALineInPiecesAndALongLineAreRead)
 
 namespace {
 
-/// The lines run_worker writes for a one-script, two-block vector in `dir`.
-std::vector<std::string> worker_lines(const TempDir& dir, const std::string& engine, int* code)
+/// run_worker on a one-script, two-block vector in a temporary folder.
+class IsolationWorker : public ::testing::Test
 {
-    scout_test::write_file(dir / "copy.wasm", scout_test::wat(scout_test::copy_eth2_style));
-    const std::string root = "0x" + std::string(62, '0') + "2a";
-    scout_test::write_file(dir / "v.yaml", "beacon_state:\n"
-                                           "  execution_scripts:\n"
-                                           "    - copy.wasm\n"
-                                           "shard_pre_state:\n"
-                                           "  exec_env_states:\n"
-                                           "    - " +
-                                               root +
-                                               "\n"
-                                               "shard_blocks:\n"
-                                               "  - env: 0\n"
-                                               "    data: \"\"\n"
-                                               "  - env: 0\n"
-                                               "    data: \"\"\n"
-                                               "shard_post_state:\n"
+protected:
+    /// The lines run_worker writes with engine list `engine`; its exit code
+    /// goes to `code`.
+    std::vector<std::string> run(const std::string& engine)
+    {
+        scout_test::write_file(dir / "copy.wasm", scout_test::wat(scout_test::copy_eth2_style));
+        const std::string root = "0x" + std::string(62, '0') + "2a";
+        scout_test::write_file(dir / "v.yaml", "beacon_state:\n"
+                                               "  execution_scripts:\n"
+                                               "    - copy.wasm\n"
+                                               "shard_pre_state:\n"
                                                "  exec_env_states:\n"
                                                "    - " +
-                                               root + "\n");
-    std::ostringstream out;
-    *code = run_worker(dir / "v.yaml", RunOptions{}, engine, EngineLimits{}, out);
-    std::vector<std::string> lines;
-    std::istringstream in(out.str());
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
+                                                   root +
+                                                   "\n"
+                                                   "shard_blocks:\n"
+                                                   "  - env: 0\n"
+                                                   "    data: \"\"\n"
+                                                   "  - env: 0\n"
+                                                   "    data: \"\"\n"
+                                                   "shard_post_state:\n"
+                                                   "  exec_env_states:\n"
+                                                   "    - " +
+                                                   root + "\n");
+        std::ostringstream out;
+        code = run_worker(dir / "v.yaml", RunOptions{}, engine, EngineLimits{}, out);
+        std::vector<std::string> lines;
+        std::istringstream in(out.str());
+        for (std::string line; std::getline(in, line);)
+            lines.push_back(line);
+        return lines;
+    }
+
+    TempDir dir;
+    int code = -1;
+};
 
 }  // namespace
 
-TEST(IsolationWorker, ABlockLineBeforeEachBlockADoneLineAfterThenTheResult)
+TEST_F(IsolationWorker, ABlockLineBeforeEachBlockADoneLineAfterThenTheResult)
 {
-    TempDir dir;
-    int code = -1;
-    const auto lines = worker_lines(dir, "binaryen", &code);
+    const auto lines = run("binaryen");
     EXPECT_EQ(code, 0);
     ASSERT_EQ(lines.size(), 5u);
     // Blocks start at lines 8 and 10 of the vector above; pre-state 0x00..2a.
@@ -240,11 +247,9 @@ TEST(IsolationWorker, ABlockLineBeforeEachBlockADoneLineAfterThenTheResult)
     EXPECT_EQ(result.at("file"), (dir / "v.yaml").string());
 }
 
-TEST(IsolationWorker, EveryEngineOfAListAnswersInOneResult)
+TEST_F(IsolationWorker, EveryEngineOfAListAnswersInOneResult)
 {
-    TempDir dir;
-    int code = -1;
-    const auto lines = worker_lines(dir, "binaryen,wabt", &code);
+    const auto lines = run("binaryen,wabt");
     EXPECT_EQ(code, 0);
     ASSERT_FALSE(lines.empty());
     ASSERT_EQ(lines.back().rfind("result ", 0), 0u);
@@ -254,11 +259,8 @@ TEST(IsolationWorker, EveryEngineOfAListAnswersInOneResult)
                                         {"engine":"wabt","status":"passed"}])"));
 }
 
-TEST(IsolationWorker, AnUnknownEngineIsUsageErrorWithoutAResult)
+TEST_F(IsolationWorker, AnUnknownEngineIsUsageErrorWithoutAResult)
 {
-    TempDir dir;
-    int code = -1;
-    const auto lines = worker_lines(dir, "v8", &code);
+    EXPECT_TRUE(run("v8").empty());
     EXPECT_EQ(code, 2);
-    EXPECT_TRUE(lines.empty());
 }
