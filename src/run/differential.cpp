@@ -32,19 +32,6 @@ std::optional<std::vector<std::string>> parse_engine_list(const std::string& tex
 
 namespace {
 
-std::string status_text(const FileResult& r)
-{
-    switch (r.status)
-    {
-    case FileStatus::passed:
-        return "passed";
-    case FileStatus::failed:
-        return "failed";
-    default:
-        return "error";
-    }
-}
-
 std::string trap_text(const BlockResult& b)
 {
     return b.trap ? std::string("trap (") + to_string(b.trap->kind) + ")" : "no trap";
@@ -108,7 +95,7 @@ std::vector<std::string> disagreements(const std::vector<std::string>& engines,
             }
     };
 
-    compare("status", status_text);
+    compare("status", [](const FileResult& r) { return std::string(to_string(r.status)); });
     compare("load", [](const FileResult& r) {
         return r.status == FileStatus::error ? "error" : r.load_error.empty() ? "ok" : "failed";
     });
