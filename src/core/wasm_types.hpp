@@ -61,6 +61,20 @@ struct Value
     uint64_t i64() const { return bits; }
 };
 
+/// Whether a value of type `t` has 64 bits (i64, f64) or 32 (i32, f32).
+constexpr bool is_64_bit(ValType t)
+{
+    return t == ValType::i64 || t == ValType::f64;
+}
+
+/// The bits of `raw` that a value of type `t` has: all 64 for i64 and f64, the
+/// low 32 for i32 and f32 (an f32 as its IEEE bits, never converted), so that
+/// what an engine left in the high half of a slot is never read.
+constexpr uint64_t bits_of(ValType t, uint64_t raw)
+{
+    return is_64_bit(t) ? raw : static_cast<uint32_t>(raw);
+}
+
 enum class ExternKind : uint8_t
 {
     function,

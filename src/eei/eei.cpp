@@ -4,6 +4,7 @@
 #include "errors.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace scout {
 
@@ -160,8 +161,11 @@ MainEntry check_script_exports(const ModuleInterface& module)
     return MainEntry{params.size(), main->type};
 }
 
-Value call_host_function(const HostFunction& f, BlockContext& block, MemoryView& memory,
-                         const Value* args)
+namespace {
+
+/// Calls `f`, recording the call for --trace when the block asks for it.
+Value call_recorded(const HostFunction& f, BlockContext& block, MemoryView& memory,
+                    const Value* args)
 {
     if (!block.trace_host_calls)
         return f.fn(block, memory, args);
@@ -195,6 +199,22 @@ Value call_host_function(const HostFunction& f, BlockContext& block, MemoryView&
         block.host_calls.push_back(std::move(record));
         throw;
     }
+}
+
+}  // namespace
+
+uint64_t call_host_function(const HostFunction& f, BlockContext& block, MemoryView& memory,
+                            const uint64_t* raw_args)
+{
+    const auto& params = f.type.params;
+    if (params.size() > max_host_params)  // a defect of the table (EeiTest checks it)
+        throw std::logic_error(std::string("host function ") + f.name + " has more than " +
+                               std::to_string(max_host_params) + " parameters");
+    Value args[max_host_params];
+    for (size_t i = 0; i < params.size(); ++i)
+        args[i].bits = bits_of(params[i], raw_args[i]);
+    const Value result = call_recorded(f, block, memory, args);
+    return f.type.results.empty() ? 0 : bits_of(f.type.results[0], result.bits);
 }
 
 }  // namespace scout

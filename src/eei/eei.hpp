@@ -27,10 +27,18 @@ struct HostFunction
     HostFn fn;
 };
 
-/// Calls a host function; engines call host functions through this, never
-/// through `fn` directly, so that --trace sees every call.
-Value call_host_function(const HostFunction& f, BlockContext& block, MemoryView& memory,
-                         const Value* args);
+/// Most parameters a host function of the EEI has (AssemblyScript's trace:
+/// 7); a test checks the table against it.
+constexpr size_t max_host_params = 8;
+
+/// Calls a host function: the one path from every engine to the EEI, so that
+/// --trace sees every call and every engine passes arguments alike.
+/// `raw_args` holds one slot per parameter of `f`, as the engine keeps it;
+/// only the bits the parameter's type has are read (bits_of: the low 32 of an
+/// i32 or f32). Returns the result's bits the same way (0 for no result).
+/// Throws Trap to stop the block.
+uint64_t call_host_function(const HostFunction& f, BlockContext& block, MemoryView& memory,
+                            const uint64_t* raw_args);
 
 /// Every host function of the EEI.
 const std::vector<HostFunction>& host_functions();

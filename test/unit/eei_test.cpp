@@ -799,3 +799,36 @@ TEST(CheckScriptExports, MemoryUnderAnotherName)
     m.exports = {main_export(), ExportDesc{"mem", ExternKind::memory, {}}};
     EXPECT_TRUE(contains(load_error_of([&] { check_script_exports(m); }), "memory"));
 }
+
+// ------------------------------------------------------------ the host-call path
+
+TEST(HostFunctionTable, NoneHasMoreParametersThanTheCallPathCarries)
+{
+    for (const HostFunction& f : host_functions())
+        EXPECT_LE(f.type.params.size(), max_host_params) << f.module << "." << f.name;
+}
+
+TEST_F(Eei, CallPathReadsOnlyTheLow32BitsOfAnI32Argument)
+{
+    // An engine's 64-bit slot for an i32 may hold anything above bit 31
+    // (Binaryen's raw values, wasm2c's shim): the pointer is 0x10, not 2^63+0x10.
+    const uint64_t raw[] = {0xdead'beef'0000'0010};
+    call_host_function(host("eth2", "loadPreStateRoot"), ctx, view, raw);
+    for (size_t i = 0; i < 32; ++i)
+        ASSERT_EQ(memory[0x10 + i], ctx.pre_state[i]) << i;
+}
+
+TEST_F(Eei, CallPathPassesAll64BitsOfAnI64Argument)
+{
+    ctx.gas_limit = uint64_t{1} << 40;
+    const uint64_t raw[] = {(uint64_t{1} << 33) + 5};
+    call_host_function(host("metering", "useGas"), ctx, view, raw);
+    EXPECT_EQ(ctx.gas_used, (uint64_t{1} << 33) + 5);
+}
+
+TEST_F(Eei, CallPathResultOfAnI32HasNothingAbove32Bits)
+{
+    data.assign(70'000, 0);
+    const uint64_t result = call_host_function(host("eth2", "blockDataSize"), ctx, view, nullptr);
+    EXPECT_EQ(result, 70'000u);
+}

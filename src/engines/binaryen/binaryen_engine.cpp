@@ -13,6 +13,7 @@
 #include "eei.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
+#include "link_plan.hpp"
 #include "module_code.hpp"
 #include "optimize.hpp"
 #include "scout_runner.hpp"
@@ -100,27 +101,18 @@ public:
       , max_memory_bytes_(uint64_t{limits.max_memory_pages} * page_size)
       , max_call_depth_(limits.max_call_depth)
     {
-        std::vector<LibraryInterface> library_interfaces;
-        for (const auto& lib : libraries)
+        auto plan = plan_links<ParsedModule>(wasm_bytes, libraries, [&](const Bytes& bytes) {
+            return std::make_unique<ParsedModule>(bytes, max_memory_bytes_, limits.max_memory_pages,
+                                                  limits.binaryen_opt);
+        });
+        for (auto& lib : plan.libraries)
         {
-            try
-            {
-                auto parsed = std::make_unique<ParsedModule>(
-                    lib.wasm, max_memory_bytes_, limits.max_memory_pages, limits.binaryen_opt);
-                // Libraries import from the EEI only, never from each other.
-                parsed->bind(link_imports(parsed->interface, {}));
-                libraries_.push_back({wasm::Name(lib.name.c_str()), std::move(parsed)});
-            }
-            catch (const LoadError& e)
-            {
-                throw LoadError("library '" + printable(lib.name) + "': " + e.what());
-            }
-            library_interfaces.push_back({lib.name, &libraries_.back().parsed->interface});
+            lib.parsed->bind(lib.bindings);
+            libraries_.push_back({wasm::Name(lib.name.c_str()), std::move(lib.parsed)});
         }
-        script_ = std::make_unique<ParsedModule>(wasm_bytes, max_memory_bytes_,
-                                                 limits.max_memory_pages, limits.binaryen_opt);
-        script_->bind(link_imports(script_->interface, library_interfaces));
-        main_params_ = check_script_exports(script_->interface).params;
+        script_ = std::move(plan.script.parsed);
+        script_->bind(plan.script.bindings);
+        main_params_ = plan.main.params;
         // The native stack a block can need: the script's deepest chain, plus
         // a library's (a script's call into a library runs on the same stack),
         // plus a megabyte for host functions and the harness's own frames.

@@ -54,12 +54,12 @@ wasm::Literals BlockHost::callImport(wasm::Function* import, wasm::Literals& arg
     if (it->second.host == nullptr)  // bound to a library's export
         return linked_->at(import->module)->callExport(import->base, arguments);
     const HostFunction& f = *it->second.host;
-    uint64_t args[8] = {};
+    uint64_t args[max_host_params] = {};
     const size_t n = std::min(arguments.size(), std::size(args));
     for (size_t i = 0; i < n; ++i)
         if (arguments[i].type.isConcrete() && is_raw(arguments[i].type))
             args[i] = raw_of(arguments[i]);
-    const uint64_t result = call_host(f, args, n);
+    const uint64_t result = call_host(f, args);
     if (f.type.results.empty())
         return {};
     return flow_of(wasm_type(f.type.results[0]), result).values;

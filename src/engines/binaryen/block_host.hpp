@@ -26,12 +26,6 @@ namespace scout::binaryen {
 /// The size of a wasm page, in bytes.
 constexpr uint64_t page_size = wasm::Memory::kPageSize;
 
-/// Whether a host function's value of this type uses all 64 bits.
-inline bool wide_bits(ValType t)
-{
-    return t == ValType::i64 || t == ValType::f64;
-}
-
 /// The ExternalInterface of one instance (a script's or a library's) for one
 /// block: memory, tables, host calls, traps.
 class BlockHost final : public wasm::ModuleRunnerBase<ScoutRunner>::ExternalInterface
@@ -52,21 +46,13 @@ public:
     /// The linear memory instances of this host see.
     std::vector<uint8_t>& memory() { return memory_owner_->memory_; }
 
-    /// Calls an EEI function with raw arguments; returns the raw result.
-    uint64_t call_host(const HostFunction& f, const uint64_t* raw_args, size_t count)
+    /// Calls an EEI function with raw arguments (one per parameter); returns
+    /// the raw result.
+    uint64_t call_host(const HostFunction& f, const uint64_t* raw_args)
     {
-        Value args[8];
-        const size_t n = std::min(count, std::size(args));
-        for (size_t i = 0; i < n; ++i)
-            args[i].bits = i < f.type.params.size() && wide_bits(f.type.params[i])
-                               ? raw_args[i]
-                               : static_cast<uint32_t>(raw_args[i]);
         auto& memory = memory_owner_->memory_;
         MemoryView view(memory.data(), memory.size());
-        const Value result = call_host_function(f, block_, view, args);
-        if (f.type.results.empty())
-            return 0;
-        return wide_bits(f.type.results[0]) ? result.bits : static_cast<uint32_t>(result.bits);
+        return call_host_function(f, block_, view, raw_args);
     }
 
     void init(wasm::Module& module, ScoutRunner&) override;

@@ -195,7 +195,7 @@ bool ScoutRunner::call_raw(wasm::Call* curr, const FuncInfo& callee, uint64_t& o
     if (callee.host)
     {
         check_host_call_depth();
-        result = host_->call_host(*callee.host, args, n);
+        result = host_->call_host(*callee.host, args);
     }
     else
         result = invoke_raw(callee, args);

@@ -26,6 +26,7 @@
 
 #include "eei.hpp"
 #include "errors.hpp"
+#include "link_plan.hpp"
 #include "memory_view.hpp"
 #include "module_check.hpp"
 #include "trap.hpp"
@@ -504,6 +505,22 @@ uint64_t value_bits(ValType type, const wi::Value& v)
     }
 }
 
+/// A value of type `type` in wabt's form, from its bits.
+wi::Value wabt_value(ValType type, uint64_t bits)
+{
+    switch (type)
+    {
+    case ValType::i64:
+        return wi::Value::Make(bits);
+    case ValType::f64:
+        return wi::Value::Make(wabt::Bitcast<double>(bits));
+    case ValType::f32:
+        return wi::Value::Make(wabt::Bitcast<float>(static_cast<uint32_t>(bits)));
+    default:
+        return wi::Value::Make(static_cast<uint32_t>(bits));
+    }
+}
+
 /// A wabt host function calling the EEI. wabt is built without exceptions, so
 /// none may cross its frames: the exception (a scout::Trap, or anything else)
 /// is kept in env.error, wabt gets a trap, and the caller rethrows the
@@ -522,17 +539,16 @@ wi::HostFunc::Ptr make_host_function(wi::Store& store, const wi::FuncType& type,
                 return wabt::Result::Error;
             try
             {
-                Value args[8];
+                uint64_t args[max_host_params] = {};
                 const size_t n = std::min({params.size(), f.type.params.size(), std::size(args)});
                 for (size_t i = 0; i < n; ++i)
-                    args[i].bits = value_bits(f.type.params[i], params[i]);
+                    args[i] = value_bits(f.type.params[i], params[i]);
                 MemoryView view;
                 if (env.memory != nullptr)
                     view = MemoryView(env.memory->UnsafeData(), env.memory->ByteSize());
-                const Value result = call_host_function(f, *env.block, view, args);
+                const uint64_t result = call_host_function(f, *env.block, view, args);
                 if (!f.type.results.empty() && !results.empty())
-                    results[0] = f.type.results[0] == ValType::i64 ? wi::Value::Make(result.i64())
-                                                                   : wi::Value::Make(result.i32());
+                    results[0] = wabt_value(f.type.results[0], result);
                 return wabt::Result::Ok;
             }
             catch (...)
@@ -701,28 +717,19 @@ public:
                const EngineLimits& limits)
       : max_call_depth_(limits.max_call_depth)
     {
-        std::vector<LibraryInterface> library_interfaces;
+        auto plan = plan_links<WabtModule>(wasm, libraries, [&](const Bytes& bytes) {
+            return std::make_unique<WabtModule>(bytes, limits);
+        });
         std::vector<const WabtModule*> parsed_libraries;
-        for (const auto& lib : libraries)
+        for (auto& lib : plan.libraries)
         {
-            try
-            {
-                auto parsed = std::make_unique<WabtModule>(lib.wasm, limits);
-                // Libraries import from the EEI only, never from each other.
-                parsed->bind(link_imports(parsed->interface, {}));
-                libraries_.push_back(std::move(parsed));
-            }
-            catch (const LoadError& e)
-            {
-                throw LoadError("library '" + printable(lib.name) + "': " + e.what());
-            }
-            library_interfaces.push_back({lib.name, &libraries_.back()->interface});
+            lib.parsed->bind(lib.bindings);
+            libraries_.push_back(std::move(lib.parsed));
             parsed_libraries.push_back(libraries_.back().get());
         }
-        script_ = std::make_unique<WabtModule>(wasm, limits);
-        const auto bound = link_imports(script_->interface, library_interfaces);
-        main_params_ = check_script_exports(script_->interface).params;
-        script_->bind(bound, parsed_libraries);
+        script_ = std::move(plan.script.parsed);
+        script_->bind(plan.script.bindings, parsed_libraries);
+        main_params_ = plan.main.params;
         call_depth_ = script_->call_depth;
         for (const auto& lib : libraries_)
             call_depth_ = std::min(call_depth_, lib->call_depth);

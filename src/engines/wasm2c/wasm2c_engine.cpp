@@ -55,6 +55,7 @@
 #include "eei.hpp"
 #include "errors.hpp"
 #include "large_stack.hpp"
+#include "link_plan.hpp"
 #include "module_facts.hpp"
 #include "trap.hpp"
 #include "wasm2c_shim.hpp"
@@ -535,14 +536,9 @@ uint64_t host_call(Ctx* ctx, uint32_t index, const uint64_t* raw) noexcept
 {
     try
     {
-        const HostFunction& f = *ctx->hosts[index];
-        Value args[16];
-        const size_t n = std::min(f.type.params.size(), std::size(args));
-        for (size_t i = 0; i < n; ++i)
-            args[i].bits = raw[i];
         W2cMemory* m = ctx->memory(ctx->instance);
         MemoryView view(m ? m->data : nullptr, m ? m->size : 0);
-        return call_host_function(f, *ctx->run->block, view, args).bits;
+        return call_host_function(*ctx->hosts[index], *ctx->run->block, view, raw);
     }
     catch (...)
     {
@@ -594,36 +590,30 @@ public:
     {
         // The reference engine parses, validates, links and checks everything,
         // so that errors read the same on every engine.
-        auto reference = make_binaryen_engine(limits);
-        script_.interface = reference->load(wasm, libraries)->interface();
-
-        std::vector<LibraryInterface> library_interfaces;
+        make_binaryen_engine(limits)->load(wasm, libraries);
+        auto plan = plan_links<BoundModule>(wasm, libraries, [](const Bytes& bytes) {
+            auto m = std::make_unique<BoundModule>();
+            m->interface = inspect_module(bytes).interface;
+            return m;
+        });
+        auto adopt = [](LinkedModule<BoundModule>& linked) {
+            BoundModule m = std::move(*linked.parsed);
+            m.name = std::move(linked.name);
+            m.bindings = std::move(linked.bindings);
+            return m;
+        };
         libraries_.reserve(libraries.size());
-        for (const auto& lib : libraries)
-        {
-            BoundModule m;
-            m.name = lib.name;
-            m.interface = inspect_module(lib.wasm).interface;
-            m.bindings = link_imports(m.interface, {});
-            libraries_.push_back(std::move(m));
-        }
-        for (const auto& m : libraries_)
-            library_interfaces.push_back({m.name, &m.interface});
-        script_.bindings = link_imports(script_.interface, library_interfaces);
-        check_script_exports(script_.interface);
+        for (auto& lib : plan.libraries)
+            libraries_.push_back(adopt(lib));
+        script_ = adopt(plan.script);
 
         for (size_t i = 0; i < libraries.size(); ++i)
         {
-            try
-            {
-                std::string how;
-                libraries_[i].code = obtain_module(libraries[i].wasm, libraries_[i].interface, how);
-                notes_.push_back("wasm2c: library '" + printable(libraries[i].name) + "' " + how);
-            }
-            catch (const LoadError& e)
-            {
-                throw LoadError("library '" + printable(libraries[i].name) + "': " + e.what());
-            }
+            std::string how;
+            libraries_[i].code = in_library(libraries[i].name, [&] {
+                return obtain_module(libraries[i].wasm, libraries_[i].interface, how);
+            });
+            notes_.push_back("wasm2c: library '" + printable(libraries[i].name) + "' " + how);
             bind(libraries_[i]);
         }
         std::string how;
