@@ -375,17 +375,15 @@ int run(const RunCommand& cmd)
                 scripts_read.push_back(result.file.parent_path() / b.script);
                 scripts_read.push_back(b.script);
             }
-        if (cmd.update && result.status == scout::FileStatus::failed)
-        {
-            const scout::FileResult reported = scout::update_vector(result, std::cout);
+        auto deliver = [&](const scout::FileResult& reported) {
             totals.add(reported);
             for (auto& r : reporters)
                 r->file(reported);
-            return;
-        }
-        totals.add(result);
-        for (auto& r : reporters)
-            r->file(result);
+        };
+        if (cmd.update)
+            deliver(scout::update_vector(result, std::cout));  // only failed files change
+        else
+            deliver(result);
     };
 
     scout::SuiteConfig config;

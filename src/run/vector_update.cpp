@@ -282,6 +282,8 @@ UpdateResult update_vector_file(const FileResult& result)
 
 FileResult update_vector(const FileResult& result, std::ostream& log)
 {
+    if (result.status != FileStatus::failed)
+        return result;
     const auto u = update_vector_file(result);
     if (!u.written)
     {

@@ -32,11 +32,12 @@ std::string updated_vector_text(const std::string& text, const FileResult& resul
 /// replaces the file.
 UpdateResult update_vector_file(const FileResult& result);
 
-/// `scout run --update` for one failed file: rewrites it when it failed on its
-/// roots or deposits alone (update_vector_file), prints `UPDATED file` with
-/// the changes, or `NOT UPDATED file: why`, to `log`, and returns the result
-/// to report: the accepted one (passed) when the file was rewritten, else
-/// `result` unchanged (still failed).
+/// `scout run --update` for one file's result: a file that did not fail (it
+/// passed, or could not run: an error) is left alone and `result` returned as
+/// it is. A failed file is rewritten when it failed on its roots or deposits
+/// alone (update_vector_file), with `UPDATED file` and the changes, or `NOT
+/// UPDATED file: why`, printed to `log`; the result to report is the accepted
+/// one (passed) when the file was rewritten, else `result` (still failed).
 FileResult update_vector(const FileResult& result, std::ostream& log);
 
 }  // namespace scout

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 using namespace scout;
 
 namespace {
@@ -100,4 +102,33 @@ TEST(UpdateVectorFile, RefusesATrappedRun)
     const auto u = update_vector_file(r);
     EXPECT_FALSE(u.written);
     EXPECT_NE(u.refused.find("trapped"), std::string::npos);
+}
+
+TEST(UpdateVector, LeavesAFileThatDidNotFailAlone)
+{
+    // A passed file, and one that could not run: nothing to accept, nothing
+    // printed, the result reported as it is (the file names a file that does
+    // not exist, so any attempt to touch it would show as NOT UPDATED).
+    for (const FileStatus status : {FileStatus::passed, FileStatus::error})
+    {
+        FileResult r = mismatch(0, 1, 2);
+        r.file = "no-such-dir/v.yaml";
+        r.status = status;
+        r.error = status == FileStatus::error ? "no such file" : "";
+        std::ostringstream log;
+        const FileResult reported = update_vector(r, log);
+        EXPECT_EQ(log.str(), "") << static_cast<int>(status);
+        EXPECT_EQ(reported.status, status);
+        EXPECT_EQ(reported.root_mismatches.size(), 1u);
+    }
+}
+
+TEST(UpdateVector, AFailedFileThatCannotBeUpdatedStaysFailed)
+{
+    FileResult r = mismatch(0, 1, 2);
+    r.file = "no-such-dir/v.yaml";
+    std::ostringstream log;
+    const FileResult reported = update_vector(r, log);
+    EXPECT_EQ(log.str().rfind("NOT UPDATED no-such-dir/v.yaml: ", 0), 0u) << log.str();
+    EXPECT_EQ(reported.status, FileStatus::failed);
 }
