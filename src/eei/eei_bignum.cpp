@@ -151,6 +151,10 @@ void unary(BlockContext& block, MemoryView& memory, const Value* args, const cha
     });
 }
 
+// One function per EEI entry, each the same few lines (duplicates lists them):
+// binary() and unary() hold the logic, and what differs, the field operation,
+// is the lambda; a table of lambdas would only hide the names the EEI table uses.
+
 Value f1m_mul(BlockContext& block, MemoryView& memory, const Value* args)
 {
     binary(block, memory, args, "bignum.f1m_mul",

@@ -30,6 +30,8 @@ using Digest = std::array<uint8_t, digest_size>;
 // into a temporary, so the output may overlap the input and nothing is written
 // when either range is out of bounds.
 
+// sha256 and keccak256 read their arguments in different orders (their EEI
+// signatures) and call different libraries; the checks around them are alike.
 Value sha256(BlockContext&, MemoryView& memory, const Value* args)
 {
     constexpr const char* what = "hash.sha256";

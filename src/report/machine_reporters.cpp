@@ -33,6 +33,8 @@ namespace {
 
 using nlohmann::json;
 
+// Each reporter keeps its stream, the run's info and the totals; their
+// constructors and file() beginnings look alike, what they write differs.
 class JsonReporter final : public Reporter
 {
 public:

@@ -44,6 +44,8 @@ template <typename U> inline U rotate_left(U x, U n)
     return n == 0 ? x : (x << n) | (x >> (IntWidth<U>::bits - n));
 }
 
+// rotate_left/rotate_right, count_leading/trailing_zeros: mirror images of
+// each other, alike in shape only.
 template <typename U> inline U rotate_right(U x, U n)
 {
     n &= IntWidth<U>::bits - 1;

@@ -82,6 +82,9 @@ public:
         return flow;
     }
 
+    // Binaryen's Visitor calls visitX by the static type of the node (CRTP),
+    // so every kind the fast path takes over needs its own override of the
+    // same shape: raw_flow() when the value is raw, else Binaryen's.
     wasm::Flow visitBlock(wasm::Block* curr)
     {
         return is_raw(curr->type) ? raw_flow(curr) : Runner::visitBlock(curr);

@@ -13,6 +13,9 @@ bool ScoutRunner::eval_node(wasm::Expression* e, uint64_t& out)
     using E = wasm::Expression;
     if (is_raw(e->type))
     {
+        // A switch on the node kind, a case per kind with its cast: the repeated
+        // shape is the dispatch itself (as in Binaryen's own visitor), one
+        // line per kind, and the fastest way to it.
         switch (e->_id)
         {
         case E::LocalGetId:

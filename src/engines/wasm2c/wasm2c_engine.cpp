@@ -798,6 +798,8 @@ private:
     size_t stack_needed_ = 0;
 };
 
+// The Engine of each adapter is the same few lines around its own
+// LoadedScript (binaryen_engine.cpp, wabt_engine.cpp).
 class Wasm2cEngine final : public Engine
 {
 public:
