@@ -186,7 +186,7 @@ Value call_recorded(const HostFunction& f, BlockContext& block, MemoryView& memo
         memory.record_to(nullptr);
         if (!f.type.results.empty())
         {
-            record.result = result;
+            record.result = Value{bits_of(f.type.results[0], result.bits)};  // as engines get it
             record.result_type = f.type.results[0];
         }
         block.host_calls.push_back(std::move(record));

@@ -15,7 +15,8 @@
 /// (--timeout, default 60 s), so a vector that crashes is compared as
 /// "crashed"; one whose unoptimized run has no result in time (an endless
 /// loop) is reported and not compared; an optimized run that has none in time
-/// is tried once more with six times the limit before it counts as a difference.
+/// is tried once more with six times the limit (at most 120 s) before it counts
+/// as a difference.
 ///
 /// Exit 0 when every run of every vector is identical to the unoptimized one, 1
 /// otherwise (each difference is printed), 2 on bad usage.
@@ -28,6 +29,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
@@ -202,11 +204,12 @@ int main(int argc, char** argv)
                 std::string opt = run_isolated(file, level, meter, trace, timeout);
                 // The plain run finished in time and this one did not: on a loaded
                 // machine (CI runs the suite two at a time, under ASan too) that can
-                // be noise, so it gets one more try with six times the limit. Still
-                // no result then is a difference: the optimizer made the vector
-                // at least six times slower, or endless.
+                // be noise, so it gets one more try with six times the limit (at
+                // most 120 s: three levels of retries stay within the test's
+                // ctest TIMEOUT). Still no result then is a difference: the
+                // optimizer made the vector much slower, or endless.
                 if (opt == "timed out")
-                    opt = run_isolated(file, level, meter, trace, timeout * 6);
+                    opt = run_isolated(file, level, meter, trace, std::min(timeout * 6, 120u));
                 ++compared;
                 if (opt == plain)
                     continue;

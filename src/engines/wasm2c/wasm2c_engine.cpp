@@ -590,10 +590,13 @@ public:
     {
         // The reference engine parses, validates, links and checks everything,
         // so that errors read the same on every engine.
-        make_binaryen_engine(limits)->load(wasm, libraries);
-        auto plan = plan_links<BoundModule>(wasm, libraries, [](const Bytes& bytes) {
+        const auto reference = make_binaryen_engine(limits)->load(wasm, libraries);
+        auto plan = plan_links<BoundModule>(wasm, libraries, [&](const Bytes& bytes) {
+            // The script's interface is the reference's; a library's is read
+            // again (the reference keeps its libraries' to itself).
             auto m = std::make_unique<BoundModule>();
-            m->interface = inspect_module(bytes).interface;
+            m->interface =
+                &bytes == &wasm ? reference->interface() : inspect_module(bytes).interface;
             return m;
         });
         auto adopt = [](LinkedModule<BoundModule>& linked) {
