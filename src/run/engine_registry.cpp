@@ -5,6 +5,9 @@
 #include "wabt_engine.hpp"
 #include "wasm2c_engine.hpp"
 
+#include <mutex>
+#include <utility>
+
 namespace scout {
 namespace {
 
@@ -44,6 +47,19 @@ const EngineEntry* find(std::string_view name)
     return nullptr;
 }
 
+/// set_engine_decorator's decorator, and the lock make_engine reads it under.
+struct Decorator
+{
+    std::mutex lock;
+    EngineDecorator decorate;
+};
+
+Decorator& decorator()
+{
+    static Decorator d;  // made on first use
+    return d;
+}
+
 }  // namespace
 
 std::vector<std::string> engine_names()
@@ -63,7 +79,25 @@ std::string engine_description(std::string_view name)
 std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits)
 {
     const auto* e = find(name);
-    return e ? e->make(limits) : nullptr;
+    if (e == nullptr)
+        return nullptr;
+    auto engine = e->make(limits);
+    EngineDecorator decorate;
+    {
+        Decorator& d = decorator();
+        const std::lock_guard<std::mutex> guard(d.lock);
+        decorate = d.decorate;
+    }
+    if (decorate)
+        return decorate(std::move(engine));
+    return engine;
+}
+
+void set_engine_decorator(EngineDecorator decorate)
+{
+    Decorator& d = decorator();
+    const std::lock_guard<std::mutex> guard(d.lock);
+    d.decorate = std::move(decorate);
 }
 
 std::string engine_cannot_run(std::string_view name, const FeatureUse& features)

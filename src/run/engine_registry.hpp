@@ -5,6 +5,7 @@
 
 #include "engine.hpp"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,7 +27,20 @@ struct FeatureUse;  // module_check.hpp
 /// engine, which is not a disagreement (docs/cli.md, "Several engines").
 std::string engine_cannot_run(std::string_view name, const FeatureUse& features);
 
-/// Creates an engine by name; null for an unknown name.
+/// Creates an engine by name; null for an unknown name. With a decorator set
+/// (set_engine_decorator), the engine returned is the decorator's.
 std::unique_ptr<Engine> make_engine(std::string_view name, const EngineLimits& limits);
+
+/// Wraps an engine make_engine made, and returns the engine to use instead
+/// (the same one, or one that forwards to it).
+using EngineDecorator = std::function<std::unique_ptr<Engine>(std::unique_ptr<Engine>)>;
+
+/// Makes make_engine hand every engine it makes (each of `--engine all` or a
+/// list, in scout and in `scout worker`) to `decorator`; an empty one is none.
+/// A hook for programs built on the CLI (test/faults/'s scout_faulty injects
+/// faults through it); the scout executable sets none. Set it before any
+/// engine is made: make_engine may run on several threads (-j), and an engine
+/// made earlier stays as it was.
+void set_engine_decorator(EngineDecorator decorator);
 
 }  // namespace scout
