@@ -7,7 +7,8 @@ Each [[case]] of the table becomes one add_test() in OUT.cmake (two with
 `both`), which the folder's CMakeLists.txt includes: one ctest test per row,
 each running test/cli/check_cli.py on one scout command line. NAME=VALUE
 pairs are the variables the table may use as ${NAME} (paths of the build,
-the scout binary's generator expression); the table's own [vars] may use them
+the scout binary's generator expression, and scout_faulty's, the same program
+with faults injected: test/faults/); the table's own [vars] may use them
 too. CMake re-runs this when the table, this script, or the set of files one
 of its globs matches changes.
 
@@ -20,6 +21,7 @@ A case (keys other than `name` optional; [defaults] gives any key a default):
   last      the exact last line of stdout
   run       scout's arguments, split like a shell command line (shlex)
   command   instead of `run`: the whole command, when it is not scout alone
+            ('${scout_faulty} run ...' for the faults of test/faults/)
   both      also NAME.no_isolate: the same with --no-isolate after the subcommand
   env       VAR=value settings (ctest's ENVIRONMENT)
   cwd       the working directory

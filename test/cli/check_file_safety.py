@@ -2,7 +2,8 @@
 """scout never loses or corrupts a user's file, and --update never passes what
 still fails (docs/reliability.md, "Files").
 
-Usage: check_file_safety.py SCENARIO SCOUT REPO_ROOT
+Usage: check_file_safety.py SCENARIO SCOUT REPO_ROOT SCOUT_FAULTY
+(SCOUT_FAULTY: scout with faults injected into its engines, test/faults/)
 Scenarios:
   update_disk_full   --update on a full tmpfs: the vector is unchanged, no temporary file
                      is left, exit non-zero (skipped, exit 77, where tmpfs cannot be mounted)
@@ -31,8 +32,9 @@ import subprocess
 import sys
 import tempfile
 
-# run() and check(), and SCOUT, ROOT and V from the same arguments: check_reports.py.
-from check_reports import ROOT, SCOUT, V, check, run  # noqa: E402
+# run(), run_broken() and check(), and SCOUT, ROOT and V from the same arguments:
+# check_reports.py.
+from check_reports import ROOT, SCOUT, V, check, run, run_broken  # noqa: E402
 
 WRONG = "73b3aa8a"  # the start of wrong_root.yaml's actual env 1 root
 
@@ -186,9 +188,8 @@ def update_unfixable():
         check("PASS" not in out, "PASS printed for a file --update could not fix", out)
         check(open(pinned).read() == before, "a vector with a wrong pinned gas was rewritten")
         # Engines that disagree: no single result to accept.
-        env = dict(os.environ, SCOUT_TEST_BREAK_ENGINE="wabt")
         before = open(w.wrong).read()
-        rc, out, err = run("run", "--engine", "binaryen,wabt", "--update", w.wrong, env=env)
+        rc, out, err = run_broken("wabt", "run", "--engine", "binaryen,wabt", "--update", w.wrong)
         check(rc == 1 and "NOT UPDATED" in out and "disagree" in out,
               "engines that disagree: exit %d" % rc, out, err)
         check(open(w.wrong).read() == before, "a vector the engines disagree on was rewritten")

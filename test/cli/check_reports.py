@@ -2,7 +2,8 @@
 """End-to-end checks of scout run's reports and modes that need more than a
 regular expression: parsing XML and JSON, comparing runs, rewriting files.
 
-Usage: check_reports.py SCENARIO SCOUT REPO_ROOT
+Usage: check_reports.py SCENARIO SCOUT REPO_ROOT SCOUT_FAULTY
+(SCOUT_FAULTY: scout with faults injected into its engines, test/faults/)
 Scenarios: junit, json, tap, parallel, shard, filter, update, update_refuses,
            update_layouts, deposit_layouts, binaryen_output, engine_reasons, quiet,
            trace, bench, no_colour.
@@ -17,14 +18,20 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-SCOUT, ROOT = sys.argv[2], sys.argv[3]
+SCOUT, ROOT, SCOUT_FAULTY = sys.argv[2], sys.argv[3], sys.argv[4]
 V = os.path.join(ROOT, "test-vectors")
 
 
-def run(*args, cwd=ROOT, env=None):
-    p = subprocess.run([SCOUT, *args], cwd=cwd, capture_output=True, text=True, env=env,
+def run(*args, cwd=ROOT, env=None, scout=SCOUT):
+    p = subprocess.run([scout, *args], cwd=cwd, capture_output=True, text=True, env=env,
                        timeout=300)
     return p.returncode, p.stdout, p.stderr
+
+
+def run_broken(engine, *args):
+    """run() on scout_faulty, with every root `engine` saves one bit off."""
+    return run(*args, env=dict(os.environ, SCOUT_FAULT="break-roots:" + engine),
+               scout=SCOUT_FAULTY)
 
 
 def check(condition, message, *context):
@@ -425,8 +432,7 @@ def engine_reasons():
         check(rc == 2 and re.search(r"^ERROR .*simd\.yaml:3: simd\.wasm: not run on the wasm2c "
                                     r"engine: uses SIMD", out, re.M), "wasm2c alone", out, err)
         # The engines that ran still have to agree.
-        env = dict(os.environ, SCOUT_TEST_BREAK_ENGINE="wabt")
-        rc, out, err = run("run", "--engine", "all", vec, env=env)
+        rc, out, err = run_broken("wabt", "run", "--engine", "all", vec)
         check(rc == 1 and "wasm2c not run" in out and
               re.search(r"^    block 0 post-state: binaryen 0x\w+, wabt 0x", out, re.M),
               "a broken wabt beside a skipped wasm2c", out, err)

@@ -124,7 +124,6 @@ class Run:
         self.tmp = tempfile.mkdtemp(prefix="scout-lifecycle-")
         self.cache = os.path.join(self.tmp, "cache")
         self.env = dict(os.environ, SCOUT_CACHE_DIR=self.cache)
-        self.env.pop("SCOUT_WORKER_FAULT", None)
 
     def vector(self, rel):
         return os.path.join(self.args.vectors, rel)

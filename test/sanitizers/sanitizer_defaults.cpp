@@ -1,8 +1,9 @@
 // Default runtime options of the sanitizer builds (cmake/Sanitizers.cmake links
 // this into every executable of a SCOUT_SANITIZE or SCOUT_FUZZ build: scout,
-// its `scout worker` children, the unit tests and the fuzzers). The runtimes
-// call these hooks at start-up; ASAN_OPTIONS, UBSAN_OPTIONS and LSAN_OPTIONS in
-// the environment still override any option given here.
+// its `scout worker` children, test/faults/'s scout_faulty, the unit tests and
+// the fuzzers). The runtimes call these hooks at start-up; ASAN_OPTIONS,
+// UBSAN_OPTIONS and LSAN_OPTIONS in the environment still override any option
+// given here.
 //
 // Baked in rather than exported by a script so that `ctest --test-dir
 // build-asan`, a test spawning `scout`, and `scout run` spawning its workers
@@ -27,11 +28,12 @@ extern "C" {
 //   as in the product, instead of ending the process with an ASan report.
 // handle_segv/handle_sigbus/handle_sigfpe=0: a crashing `scout worker` dies of
 //   its signal, as in the product, so the parent reports "died with signal 11
-//   (SIGSEGV)" (src/run/isolation.cpp, tested with SCOUT_WORKER_FAULT=segv); with
-//   ASan's handler it would exit with code 1 after its report. ASan's memory
-//   checks are unaffected; for ASan's stack of a plain segfault, rerun with
-//   ASAN_OPTIONS=handle_segv=1. A fuzzing build (SCOUT_FUZZ) keeps ASan's
-//   handlers: there a segfault is a finding, and wants ASan's report.
+//   (SIGSEGV)" (src/run/isolation.cpp, tested with test/faults/'s scout_faulty
+//   and SCOUT_FAULT=segv); with ASan's handler it would exit with code 1 after
+//   its report. ASan's memory checks are unaffected; for ASan's stack of a
+//   plain segfault, rerun with ASAN_OPTIONS=handle_segv=1. A fuzzing build
+//   (SCOUT_FUZZ) keeps ASan's handlers: there a segfault is a finding, and
+//   wants ASan's report.
 const char* __asan_default_options()
 {
     return "halt_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1:"
