@@ -12,7 +12,6 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
@@ -304,9 +303,6 @@ int run_worker(const std::filesystem::path& file, const RunOptions& options,
                const std::string& engine_name, const EngineLimits& limits, std::ostream& out,
                size_t runs)
 {
-    // Fault injection for the tests of isolation itself: SCOUT_WORKER_FAULT=
-    // segv|abort makes the worker die that way when block 0 starts.
-    const char* fault = std::getenv("SCOUT_WORKER_FAULT");
     RunOptions o = options;
     o.on_block_start = [&](const BlockResult& b, size_t blocks_total) {
         out << "block "
@@ -319,8 +315,6 @@ int run_worker(const std::filesystem::path& file, const RunOptions& options,
                    .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
             << "\n"
             << std::flush;
-        if (fault && b.index == 0)
-            ::raise(std::strcmp(fault, "abort") == 0 ? SIGABRT : SIGSEGV);
     };
     // Killed by its parent (a timeout, an interrupted run, the parent's
     // death): its compiler's process group dies first, then the worker.

@@ -12,7 +12,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -331,12 +330,6 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
                           : options.field ? "--field"
                                           : "the default";
 
-    // Fault injection for the tests of differential runs: with
-    // SCOUT_TEST_BREAK_ENGINE=<engine>, that engine's host corrupts every saved
-    // root (one bit), as a buggy engine or host would.
-    const char* broken = std::getenv("SCOUT_TEST_BREAK_ENGINE");
-    const bool break_roots = broken != nullptr && engine.name() == broken;
-
     std::vector<Bytes32> states = vector.pre_states;
     result.blocks_total = vector.blocks.size();
     FileBudgets budgets{options.max_file_debug_bytes, options.max_file_trace_records};
@@ -345,8 +338,6 @@ FileResult run_vector_file(const std::filesystem::path& file, Engine& engine,
         const ShardBlock& block = vector.blocks[i];
         BlockContext ctx;
         BlockResult br = run_block(prepared, i, states[block.env], options, result, budgets, ctx);
-        if (break_roots)
-            br.post_state[0] ^= 1;
         if (result.metered && block.expected_gas && *block.expected_gas != ctx.gas_used && !br.trap)
             result.gas_mismatches.push_back({i, block.line, *block.expected_gas, ctx.gas_used});
         const bool trapped = br.trap.has_value();
