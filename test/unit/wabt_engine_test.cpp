@@ -18,8 +18,8 @@
 
 using namespace scout;
 using scout_test::contains;
-using scout_test::copy_env_style;
 using scout_test::copy_eth2_style;
+using scout_test::le32;
 using scout_test::script;
 using scout_test::wat;
 
@@ -41,12 +41,6 @@ const std::string library_wat = R"((module
   (func (export "save") (param i32) (call $save (local.get 0)))
   (func (export "boom") unreachable))
 )";
-
-uint32_t le32(const Bytes32& root, size_t at)
-{
-    return uint32_t{root[at]} | uint32_t{root[at + 1]} << 8 | uint32_t{root[at + 2]} << 16 |
-           uint32_t{root[at + 3]} << 24;
-}
 
 class WabtEngine : public ::testing::Test, protected scout_test::BlockRunner
 {
@@ -104,23 +98,6 @@ TEST(MakeEngine, WabtVersion)
 
 // ------------------------------------------------------------ running
 
-TEST_F(WabtEngine, InterfaceDescribesImportsAndExports)
-{
-    auto s = load(copy_env_style);
-    const auto& iface = s->interface();
-    ASSERT_EQ(iface.imports.size(), 2u);
-    EXPECT_EQ(iface.imports[0].module, "env");
-    EXPECT_EQ(iface.imports[0].field, "eth2_loadPreStateRoot");
-    EXPECT_EQ(iface.imports[0].kind, ExternKind::function);
-    EXPECT_EQ(iface.imports[0].type, (FuncType{{ValType::i32}, {}}));
-    EXPECT_EQ(iface.imports[1].field, "eth2_savePostStateRoot");
-    ASSERT_NE(iface.find_export("main"), nullptr);
-    EXPECT_EQ(iface.find_export("main")->kind, ExternKind::function);
-    EXPECT_EQ(iface.find_export("main")->type, FuncType{});
-    ASSERT_NE(iface.find_export("memory"), nullptr);
-    EXPECT_EQ(iface.find_export("memory")->kind, ExternKind::memory);
-}
-
 TEST_F(WabtEngine, InterfaceMatchesTheBinaryenEngines)
 {
     // Same imports in the same order (functions first, as Binaryen lists
@@ -172,58 +149,12 @@ TEST_F(WabtEngine, TablesAreFreshForEveryRun)
     EXPECT_EQ(run(*s).post_state[1], 9);
 }
 
-TEST_F(WabtEngine, StartFunctionMayCallTheEEI)
-{
-    // The start function runs once the instance's memory is known to the
-    // host functions.
-    auto s = load(script("(nop)", R"((data (i32.const 0) "\2a")
-  (func $init (call $save (i32.const 0)))
-  (start $init))"));
-    const auto ctx = run(*s);
-    EXPECT_TRUE(ctx.post_state_saved);
-    EXPECT_EQ(ctx.post_state[0], 42);
-}
-
-TEST_F(WabtEngine, TrapInTheStartFunctionIsATrapOfTheBlock)
-{
-    auto s = load(script("(call $save (i32.const 0))", "(func $init unreachable) (start $init)"));
-    BlockContext ctx;
-    const auto t = trap_of(*s, &ctx);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_TRUE(contains(t.what(), "unreachable")) << t.what();
-    EXPECT_FALSE(ctx.post_state_saved);
-}
-
 TEST_F(WabtEngine, InstantiateTimeIsSet)
 {
     auto s = load(copy_eth2_style);
     const auto ctx = run(*s);
     EXPECT_GT(ctx.instantiate_seconds, 0.0);
     EXPECT_LT(ctx.instantiate_seconds, 10.0);
-}
-
-TEST_F(WabtEngine, HostFunctionsSeeGrownMemory)
-{
-    // memory.grow may move the memory: host functions see the current one.
-    auto s = load(script(R"(
-    (drop (memory.grow (i32.const 3)))
-    (i32.store8 (i32.const 200000) (i32.const 0x77))
-    (call $save (i32.const 200000)))"));
-    EXPECT_EQ(run(*s).post_state[0], 0x77);
-}
-
-TEST_F(WabtEngine, TraceRecordsHostCalls)
-{
-    auto s = load(copy_eth2_style);
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.trace_host_calls = true;
-    s->run(ctx);
-    ASSERT_EQ(ctx.host_calls.size(), 2u);
-    EXPECT_EQ(ctx.host_calls[0].function, "eth2.loadPreStateRoot");
-    EXPECT_EQ(ctx.host_calls[1].function, "eth2.savePostStateRoot");
-    ASSERT_EQ(ctx.host_calls[1].accesses.size(), 1u);
-    EXPECT_EQ(ctx.host_calls[1].accesses[0].length, 32u);
 }
 
 TEST_F(WabtEngine, WasmFeaturesOfTheBinaryenEngineRun)
@@ -247,65 +178,6 @@ TEST_F(WabtEngine, WasmFeaturesOfTheBinaryenEngineRun)
 }
 
 // ------------------------------------------------------------ traps
-
-TEST_F(WabtEngine, DivisionByZeroTraps)
-{
-    auto s = load(script("(drop (i32.div_u (i32.const 1) (i32.const 0)))"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_EQ(std::string(t.what()), "integer divide by zero");
-}
-
-TEST_F(WabtEngine, SignedDivisionOverflowTraps)
-{
-    auto s = load(script("(drop (i32.div_s (i32.const 0x80000000) (i32.const -1)))"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_TRUE(contains(t.what(), "overflow")) << t.what();
-}
-
-TEST_F(WabtEngine, InvalidFloatConversionTraps)
-{
-    auto s = load(script("(drop (i32.trunc_f32_s (f32.const nan)))"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_TRUE(contains(t.what(), "conversion")) << t.what();
-}
-
-TEST_F(WabtEngine, OutOfBoundsLoadTraps)
-{
-    auto s = load(script("(drop (i32.load (i32.const 65534)))"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_TRUE(contains(t.what(), "out of bounds memory access")) << t.what();
-}
-
-TEST_F(WabtEngine, OutOfBoundsBulkMemoryTraps)
-{
-    auto s = load(script("(memory.fill (i32.const 65000) (i32.const 0) (i32.const 1000))"));
-    EXPECT_EQ(trap_of(*s).kind(), TrapKind::wasm);
-}
-
-TEST_F(WabtEngine, CallIndirectUninitializedElementTraps)
-{
-    auto s = load(script("(call_indirect (type $void) (i32.const 1))",
-                         R"((type $void (func))
-  (table 2 funcref)
-  (elem (i32.const 0) $f)
-  (func $f))"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_TRUE(contains(t.what(), "uninitialized")) << t.what();
-}
-
-TEST_F(WabtEngine, DeepRecursionIsAResourceTrap)
-{
-    auto s = load(script("(call $r)", "(func $r (call $r))"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::resource);
-    EXPECT_EQ(std::string(t.what()),
-              "call stack exhausted: more than 10000 nested calls (--max-call-depth)");
-}
 
 namespace {
 
@@ -373,48 +245,6 @@ TEST_F(WabtEngine, StartFunctionCallDepthIsLimitedToo)
     EXPECT_TRUE(contains(t.what(), "more than 5 nested calls")) << t.what();
 }
 
-TEST_F(WabtEngine, DeclaredMaximumBelowTheLimitStillApplies)
-{
-    auto s = load(R"((module
-  (import "eth2" "savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1 2)
-  (func (export "main")
-    (i32.store (i32.const 0) (memory.grow (i32.const 1)))
-    (i32.store (i32.const 4) (memory.grow (i32.const 1)))
-    (call $save (i32.const 0))))
-)");
-    const auto root = run(*s).post_state;
-    EXPECT_EQ(le32(root, 0), 1u);
-    EXPECT_EQ(le32(root, 4), 0xFFFFFFFFu);
-}
-
-TEST_F(WabtEngine, InitialMemoryAboveTheLimitIsALoadError)
-{
-    EngineLimits limits;
-    limits.max_memory_pages = 2;
-    const auto wasm = wat(R"((module (memory (export "memory") 3) (func (export "main"))))");
-    const auto msg = load_error_of(wasm, limits);
-    EXPECT_EQ(msg, "memory declares 3 initial pages, more than the limit of 2");
-}
-
-TEST_F(WabtEngine, InitialMemoryAtTheLimitLoads)
-{
-    EngineLimits limits;
-    limits.max_memory_pages = 2;
-    auto engine = make_wabt_engine(limits);
-    EXPECT_NO_THROW(
-        engine->load(wat(R"((module (memory (export "memory") 2) (func (export "main"))))")));
-}
-
-TEST_F(WabtEngine, DataSegmentBeyondInitialMemoryIsRejectedAtLoad)
-{
-    // As the Binaryen engine (its validator); wabt alone would trap at
-    // instantiation.
-    const auto msg = load_error_of(wat(script("(nop)", R"((data (i32.const 65535) "ab"))")));
-    EXPECT_TRUE(contains(msg, "validation")) << msg;
-    EXPECT_TRUE(contains(msg, "memory segment offset should be reasonable")) << msg;
-}
-
 TEST_F(WabtEngine, DataSegmentAtTheEndOfMemoryLoads)
 {
     auto s = load(script("(call $save (i32.const 65504))", R"((data (i32.const 65535) "\01"))"));
@@ -426,32 +256,6 @@ TEST_F(WabtEngine, ElementSegmentBeyondInitialTableIsRejectedAtLoad)
     const auto msg = load_error_of(
         wat(script("(nop)", "(table 2 funcref) (elem (i32.const 1) $f $f) (func $f)")));
     EXPECT_TRUE(contains(msg, "table segment offset should be reasonable")) << msg;
-}
-
-TEST_F(WabtEngine, HostTrapInsideTheEngineIsKindHost)
-{
-    auto s = load(script("(call $save (i32.const 65535))"));
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::host);
-    // The host function's own Trap, message and all.
-    EXPECT_EQ(std::string(t.what()),
-              "eth2.savePostStateRoot: memory range [65535, 65567) is out of bounds (memory "
-              "size 65536)");
-}
-
-TEST_F(WabtEngine, HostTrapMessagesAreTheBinaryenEngines)
-{
-    const auto wasm = wat(script("(call $save (i32.const 65535))"));
-    std::string messages[2];
-    int i = 0;
-    for (auto* make : {&make_wabt_engine, &make_binaryen_engine})
-    {
-        auto s = make({})->load(wasm, {});
-        const auto t = trap_of(*s);
-        EXPECT_EQ(t.kind(), TrapKind::host);
-        messages[i++] = t.what();
-    }
-    EXPECT_EQ(messages[0], messages[1]);
 }
 
 TEST_F(WabtEngine, HostTrapIsRecordedByTrace)
@@ -475,33 +279,6 @@ TEST_F(WabtEngine, HostTrapDeepInsideWasmCalls)
     EXPECT_TRUE(contains(t.what(), "eth2.savePostStateRoot")) << t.what();
 }
 
-TEST_F(WabtEngine, OutOfTicksInsideTheEngine)
-{
-    auto s = load(R"((module
-  (import "eth2" "useTicks" (func $ticks (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main") (call $ticks (i32.const 11))))
-)");
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.tick_budget = 10;
-    try
-    {
-        s->run(ctx);
-        FAIL() << "no trap";
-    }
-    catch (const Trap& t)
-    {
-        EXPECT_EQ(t.kind(), TrapKind::out_of_ticks);
-        EXPECT_TRUE(contains(t.what(), "eth2.useTicks")) << t.what();
-    }
-    ctx = BlockContext{};
-    ctx.block_data = &data_;
-    ctx.tick_budget = 11;
-    EXPECT_NO_THROW(s->run(ctx));
-    EXPECT_EQ(ctx.ticks_used, 11u);
-}
-
 TEST_F(WabtEngine, RunsAgainAfterAHostTrap)
 {
     // The host trap of one block does not leak into the next: main saves from
@@ -521,76 +298,6 @@ TEST_F(WabtEngine, RunsAgainAfterAHostTrap)
 }
 
 // ------------------------------------------------------------ libraries
-
-TEST_F(WabtEngine, ScriptSharesTheLibrarysMemory)
-{
-    // The script imports the library's memory and re-exports it: its stores,
-    // the library's data segment and start function, and the EEI all see the
-    // one memory.
-    auto s = load_with_library(R"((module
-  (import "lib" "memory" (memory 1))
-  (import "eth2" "savePostStateRoot" (func $save (param i32)))
-  (export "memory" (memory 0))
-  (func (export "main")
-    (i32.store8 (i32.const 0) (i32.load8_u (i32.const 100)))
-    (i32.store8 (i32.const 1) (i32.load8_u (i32.const 200)))
-    (call $save (i32.const 0))))
-)");
-    const auto root = run(*s).post_state;
-    EXPECT_EQ(root[0], 0x5a);  // the library's start function ran
-    EXPECT_EQ(root[1], 7);     // the library's data segment
-}
-
-TEST_F(WabtEngine, LibraryHostFunctionsSeeTheLibrarysMemory)
-{
-    // The script has its own memory; lib.save(100) reads the library's.
-    auto s = load_with_library(R"((module
-  (import "lib" "save" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main") (call $save (i32.const 100))))
-)");
-    const auto root = run(*s).post_state;
-    EXPECT_EQ(root[0], 0x5a);
-}
-
-TEST_F(WabtEngine, LibraryIsFreshForEveryBlock)
-{
-    auto s = load_with_library(R"((module
-  (import "lib" "count" (func $count (result i32)))
-  (import "eth2" "savePostStateRoot" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main")
-    (drop (call $count))
-    (i32.store (i32.const 0) (call $count))
-    (call $save (i32.const 0))))
-)");
-    EXPECT_EQ(le32(run(*s).post_state, 0), 2u);
-    EXPECT_EQ(le32(run(*s).post_state, 0), 2u);
-}
-
-TEST_F(WabtEngine, TrapInsideALibraryIsATrapOfTheBlock)
-{
-    auto s = load_with_library(R"((module
-  (import "lib" "boom" (func $boom))
-  (memory (export "memory") 1)
-  (func (export "main") (call $boom)))
-)");
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::wasm);
-    EXPECT_TRUE(contains(t.what(), "unreachable")) << t.what();
-}
-
-TEST_F(WabtEngine, HostTrapInsideALibraryPropagates)
-{
-    auto s = load_with_library(R"((module
-  (import "lib" "save" (func $save (param i32)))
-  (memory (export "memory") 1)
-  (func (export "main") (call $save (i32.const 65535))))
-)");
-    const auto t = trap_of(*s);
-    EXPECT_EQ(t.kind(), TrapKind::host);
-    EXPECT_TRUE(contains(t.what(), "memory range [65535, 65567)")) << t.what();
-}
 
 TEST_F(WabtEngine, ImportedMemoryGrowsUpToTheLimit)
 {
@@ -635,41 +342,6 @@ TEST_F(WabtEngine, ImportedMemoryLimitsAreTheLibrarysAsInBinaryen)
     }
     EXPECT_EQ(le32(roots[0], 0), 1u);
     EXPECT_EQ(roots[0], roots[1]);
-}
-
-TEST_F(WabtEngine, LibraryMemoryAboveTheLimitIsALoadErrorNamingIt)
-{
-    EngineLimits limits;
-    limits.max_memory_pages = 2;
-    const auto msg =
-        load_error_of(wat(copy_eth2_style), limits,
-                      {LibraryCode{"big", wat(R"((module (memory (export "memory") 3)))")}});
-    EXPECT_EQ(msg, "library 'big': memory declares 3 initial pages, more than the limit of 2");
-}
-
-TEST_F(WabtEngine, LibraryStartFunctionTrapIsATrap)
-{
-    const auto lib = R"((module (memory (export "memory") 1) (func $s unreachable) (start $s)))";
-    auto s = load(copy_eth2_style, {}, {LibraryCode{"lib", wat(lib)}});
-    EXPECT_EQ(trap_of(*s).kind(), TrapKind::wasm);
-}
-
-TEST_F(WabtEngine, LibraryLoadErrorsNameTheLibrary)
-{
-    const auto msg = load_error_of(wat(copy_eth2_style), {},
-                                   {LibraryCode{"mathlib", Bytes{0x00, 'a', 's', 'm'}}});
-    EXPECT_TRUE(contains(msg, "library 'mathlib': invalid wasm binary")) << msg;
-}
-
-TEST_F(WabtEngine, LibraryMissingExport)
-{
-    const auto msg = load_error_of(wat(R"((module
-  (import "lib" "nope" (func))
-  (memory (export "memory") 1)
-  (func (export "main")))
-)"),
-                                   {}, {LibraryCode{"lib", wat(library_wat)}});
-    EXPECT_EQ(msg, "import lib.nope: library 'lib' has no export 'nope'");
 }
 
 TEST_F(WabtEngine, LibraryCallDepthIsCountedAsInTheBinaryenEngine)
@@ -726,31 +398,6 @@ TEST_F(WabtEngine, LibraryCallDepthIsCountedAsInTheBinaryenEngine)
 
 // ------------------------------------------------------------ load errors
 
-TEST_F(WabtEngine, EveryTruncationIsALoadError)
-{
-    const auto wasm = wat(copy_eth2_style);
-    for (size_t n = 0; n < wasm.size(); ++n)
-    {
-        auto engine = make_wabt_engine({});
-        EXPECT_THROW(engine->load(Bytes(wasm.begin(), wasm.begin() + n)), LoadError) << n;
-    }
-}
-
-TEST_F(WabtEngine, HeaderOnlyModuleHasNoMain)
-{
-    const Bytes header{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00};
-    const auto msg = load_error_of(header);
-    EXPECT_EQ(msg, "no exported function 'main'");
-}
-
-TEST_F(WabtEngine, InvalidModuleFailsValidation)
-{
-    const auto wasm = wat(script("(drop (i32.add (i32.const 1) (i64.const 2)))"), "--no-check");
-    const auto msg = load_error_of(wasm);
-    EXPECT_TRUE(contains(msg, "wasm validation failed")) << msg;
-    EXPECT_EQ(msg.find('\n'), std::string::npos) << msg;
-}
-
 TEST_F(WabtEngine, ReferenceTypesAreNotAccepted)
 {
     // Binaryen's feature set has no reference types; wabt's default has them.
@@ -760,109 +407,15 @@ TEST_F(WabtEngine, ReferenceTypesAreNotAccepted)
     EXPECT_THROW(make_binaryen_engine({})->load(wasm), LoadError);
 }
 
-TEST_F(WabtEngine, FirstBadImportIsTheBinaryenEngines)
-{
-    // The memory import comes first in the file, the unknown function second:
-    // both engines name the function (functions are bound first).
-    const auto wasm = wat(R"((module
-  (import "env" "memory" (memory 1))
-  (import "env" "nope" (func))
-  (export "memory" (memory 0))
-  (func (export "main")))
-)");
-    const auto msg = load_error_of(wasm);
-    EXPECT_TRUE(contains(msg, "env.nope")) << msg;
-    try
-    {
-        make_binaryen_engine({})->load(wasm);
-        ADD_FAILURE() << "no LoadError";
-    }
-    catch (const LoadError& e)
-    {
-        EXPECT_EQ(msg, e.what());
-    }
-}
-
 // ------------------------------------------------------------ robustness
-
-namespace {
-
-Bytes leb128(uint64_t n)
-{
-    Bytes out;
-    do
-    {
-        uint8_t b = n & 0x7f;
-        n >>= 7;
-        out.push_back(n ? (b | 0x80) : b);
-    } while (n);
-    return out;
-}
-
-Bytes section(uint8_t id, const Bytes& payload)
-{
-    Bytes out{id};
-    const auto size = leb128(payload.size());
-    out.insert(out.end(), size.begin(), size.end());
-    out.insert(out.end(), payload.begin(), payload.end());
-    return out;
-}
-
-/// A module whose main has `body` (locals declaration included).
-Bytes module_with_main(const Bytes& body)
-{
-    Bytes code = leb128(1);
-    const auto body_size = leb128(body.size());
-    code.insert(code.end(), body_size.begin(), body_size.end());
-    code.insert(code.end(), body.begin(), body.end());
-
-    Bytes m{0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00};
-    auto add = [&](const Bytes& s) { m.insert(m.end(), s.begin(), s.end()); };
-    add(section(1, {0x01, 0x60, 0x00, 0x00}));                          // type 0: () -> ()
-    add(section(3, {0x01, 0x00}));                                      // func 0: type 0
-    add(section(5, {0x01, 0x00, 0x01}));                                // memory: min 1
-    add(section(7, {0x02, 0x04, 'm', 'a', 'i', 'n', 0x00, 0x00,         // main: func 0
-                    0x06, 'm', 'e', 'm', 'o', 'r', 'y', 0x02, 0x00}));  // memory: mem 0
-    add(section(10, code));
-    return m;
-}
-
-/// main evaluates ((0 + 1) + 1) + ... nested `depth` deep.
-Bytes deeply_nested_module(size_t depth)
-{
-    Bytes body{0x00, 0x41, 0x00};  // no locals; i32.const 0
-    for (size_t i = 0; i < depth; ++i)
-        body.insert(body.end(), {0x41, 0x01, 0x6a});  // i32.const 1; i32.add
-    body.insert(body.end(), {0x1a, 0x0b});            // drop; end
-    return module_with_main(body);
-}
-
-/// main nests `depth` empty blocks.
-Bytes deeply_nested_blocks(size_t depth)
-{
-    Bytes body{0x00};
-    for (size_t i = 0; i < depth; ++i)
-        body.insert(body.end(), {0x02, 0x40});  // block (no result)
-    body.insert(body.end(), depth + 1, 0x0b);   // end of each, and of main
-    return module_with_main(body);
-}
-
-}  // namespace
-
-TEST_F(WabtEngine, ShallowHandBuiltModuleRuns)
-{
-    auto engine = make_wabt_engine({});
-    auto s = engine->load(deeply_nested_module(100));
-    EXPECT_NO_THROW(run(*s));
-}
 
 TEST_F(WabtEngine, DeeplyNestedCodeDoesNotCrashTheHarness)
 {
     // wabt's interpreter and validator do not recurse natively: deep nesting
     // runs (Binaryen's engine stops deep expressions at 100,000 with a
     // resource trap instead). In a child process so a crash fails only this.
-    const Bytes expressions = deeply_nested_module(300000);
-    const Bytes blocks = deeply_nested_blocks(300000);
+    const Bytes expressions = scout_test::deeply_nested_module(300000);
+    const Bytes blocks = scout_test::deeply_nested_blocks(300000);
     GTEST_FLAG_SET(death_test_style, "threadsafe");
     EXPECT_EXIT(
         {
