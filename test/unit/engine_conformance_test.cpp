@@ -101,10 +101,7 @@ INSTANTIATE_TEST_SUITE_P(AllEngines, EngineConformance, ::testing::ValuesIn(engi
 TEST_P(EngineConformance, CopiesPreStateToPostStateEth2Style)
 {
     auto s = load(copy_eth2_style);
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.pre_state = sample_root();
-    s->run(ctx);
+    const auto ctx = run_from(*s, sample_root());
     EXPECT_TRUE(ctx.post_state_saved);
     EXPECT_EQ(ctx.post_state, sample_root());
 }
@@ -112,10 +109,7 @@ TEST_P(EngineConformance, CopiesPreStateToPostStateEth2Style)
 TEST_P(EngineConformance, CopiesPreStateToPostStateEnvStyle)
 {
     auto s = load(copy_env_style);
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.pre_state = sample_root();
-    s->run(ctx);
+    const auto ctx = run_from(*s, sample_root());
     EXPECT_TRUE(ctx.post_state_saved);
     EXPECT_EQ(ctx.post_state, sample_root());
 }
@@ -123,14 +117,8 @@ TEST_P(EngineConformance, CopiesPreStateToPostStateEnvStyle)
 TEST_P(EngineConformance, SameScriptRunsOnDifferentContexts)
 {
     auto s = load(copy_eth2_style);
-    BlockContext a, b;
-    a.block_data = b.block_data = &data_;
-    a.pre_state = scout_test::sha256("a");
-    b.pre_state = scout_test::sha256("b");
-    s->run(a);
-    s->run(b);
-    EXPECT_EQ(a.post_state, scout_test::sha256("a"));
-    EXPECT_EQ(b.post_state, scout_test::sha256("b"));
+    EXPECT_EQ(run_from(*s, scout_test::sha256("a")).post_state, scout_test::sha256("a"));
+    EXPECT_EQ(run_from(*s, scout_test::sha256("b")).post_state, scout_test::sha256("b"));
 }
 
 TEST_P(EngineConformance, DepositPushedThroughTheEngine)
@@ -521,11 +509,7 @@ TEST_P(EngineConformance, StartFunctionMayCallTheEEI)
   (start $init)
   (func (export "main") (call $save (i32.const 32))))
 )");
-    BlockContext block;
-    block.block_data = &data_;
-    block.pre_state = sample_root();
-    loads->run(block);
-    EXPECT_EQ(block.post_state, sample_root());
+    EXPECT_EQ(run_from(*loads, sample_root()).post_state, sample_root());
 }
 
 TEST_P(EngineConformance, HostCallsAreTraced)
@@ -829,11 +813,7 @@ TEST_P(EngineConformance, LibraryReexportingAHostFunction)
   (export "memory" (memory 0))
   (func (export "main") (call $load (i32.const 8)) (call $save (i32.const 8)))))",
                   {}, libs);
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.pre_state = sample_root();
-    s->run(ctx);
-    EXPECT_EQ(ctx.post_state, sample_root());
+    EXPECT_EQ(run_from(*s, sample_root()).post_state, sample_root());
 }
 
 TEST_P(EngineConformance, TrapsInsideALibraryAreTrapsOfTheBlock)

@@ -52,6 +52,17 @@ protected:
         return ctx;
     }
 
+    /// Runs once from the pre-state root `pre_state` (empty block data).
+    scout::BlockContext run_from(scout::LoadedScript& s, const scout::Bytes32& pre_state)
+    {
+        data_.clear();
+        scout::BlockContext ctx;
+        ctx.block_data = &data_;
+        ctx.pre_state = pre_state;
+        s.run(ctx);
+        return ctx;
+    }
+
     /// The trap one run raises; a test failure when it raises none. The
     /// context as the trap left it goes to `ctx_out` when given.
     scout::Trap trap_of(scout::LoadedScript& s, scout::BlockContext* ctx_out = nullptr)

@@ -115,11 +115,7 @@ TEST_F(Wasm2cEngine, HostImportInATableIsCalledWithItsContext)
     (call_indirect (type $t) (i32.const 0) (i32.const 0))
     (call_indirect (type $t) (i32.const 0) (i32.const 1))))
 )");
-    BlockContext ctx;
-    ctx.block_data = &data_;
-    ctx.pre_state = sample_root();
-    s->run(ctx);
-    EXPECT_EQ(ctx.post_state, sample_root());
+    EXPECT_EQ(run_from(*s, sample_root()).post_state, sample_root());
 }
 
 // ------------------------------------------------------------ traps
