@@ -141,7 +141,11 @@ TEST(Isolation, AWorkerIgnoringSigtermIsKilledAfterTheGracePeriod)
     const double took = seconds_since(start);
     EXPECT_GE(took, 2.0);
     EXPECT_LT(took, 6.0);
-    EXPECT_TRUE(contains(r.load_error, "no result after 0.2 s")) << r.load_error;
+    ASSERT_EQ(r.blocks.size(), 1u);
+    ASSERT_TRUE(r.blocks[0].trap.has_value());
+    EXPECT_EQ(r.blocks[0].trap->kind, TrapKind::timeout);
+    EXPECT_TRUE(contains(r.blocks[0].trap->message, "no result after 0.2 s"))
+        << r.blocks[0].trap->message;
 }
 
 TEST(Isolation, TheTimeoutIsPerBlockNotPerFile)
