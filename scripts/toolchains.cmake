@@ -4,8 +4,8 @@
 #   scripts/assemblyscript/*.ts -> asc (AssemblyScript, the npm package pinned in
 #       scripts/assemblyscript/package.json and package-lock.json, installed by
 #       `npm ci` into <build>/assemblyscript at configure time, again only when
-#       the lock file changes); three builds of each: asc's defaults,
-#       --runtime stub, -O3.
+#       the lock file changes (scout_npm_ci, cmake/NpmCi.cmake); three builds
+#       of each: asc's defaults, --runtime stub, -O3.
 #   scripts/rust/*.rs -> rustc --target wasm32-unknown-unknown, #![no_std],
 #       no crates: a debug build (-g) and an optimised one (-O). Debian's
 #       rustc (/usr/bin/rustc, with libstd-rust-dev-wasm32) is preferred: a
@@ -22,6 +22,8 @@
 #
 # Appends the outputs to scout_script_outputs (target scout_scripts).
 
+include("${PROJECT_SOURCE_DIR}/cmake/NpmCi.cmake")
+
 set(toolchain_probe_dir "${CMAKE_CURRENT_BINARY_DIR}/toolchain-probes")
 file(MAKE_DIRECTORY "${toolchain_probe_dir}")
 
@@ -37,51 +39,11 @@ endfunction()
 # ---------------------------------------------------------------- AssemblyScript
 set(as_source_dir "${CMAKE_CURRENT_SOURCE_DIR}/assemblyscript")
 set(as_build_dir "${CMAKE_BINARY_DIR}/assemblyscript")
-set(as_skip "")
-find_program(SCOUT_NODE NAMES node nodejs DOC "Node.js, for AssemblyScript's compiler (and V8 verdicts in the tests)")
-find_program(SCOUT_NPM NAMES npm DOC "npm, to install the pinned AssemblyScript compiler")
-if(NOT SCOUT_NODE OR NOT SCOUT_NPM)
-  set(as_skip "node or npm not found (Debian: nodejs, npm)")
-else()
-  execute_process(COMMAND "${SCOUT_NODE}" --version OUTPUT_VARIABLE node_version
-                  OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc ERROR_QUIET)
-  string(REGEX MATCH "^[^\n]*" node_version "${node_version}")
-  string(REGEX MATCH "^v([0-9]+)" node_major "${node_version}")
-  set(node_major "${CMAKE_MATCH_1}")
-  if(NOT rc EQUAL 0 OR node_major STREQUAL "" OR node_major LESS 20)
-    # package-lock.json: assemblyscript 0.28 declares engines node >= 20.
-    set(as_skip "AssemblyScript 0.28 needs node >= 20, ${SCOUT_NODE} --version says '${node_version}'")
-  endif()
-endif()
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-             "${as_source_dir}/package.json" "${as_source_dir}/package-lock.json")
 set(asc_js "${as_build_dir}/node_modules/assemblyscript/bin/asc.js")
-if(NOT as_skip)
-  file(SHA256 "${as_source_dir}/package-lock.json" lock_hash)
-  set(stamp "${as_build_dir}/npm-ci.stamp")
-  set(installed "")
-  if(EXISTS "${stamp}")
-    file(READ "${stamp}" installed)
-  endif()
-  if(NOT installed STREQUAL "${lock_hash} ${node_version}" OR NOT EXISTS "${asc_js}")
-    message(STATUS "scripts: npm ci (AssemblyScript, scripts/assemblyscript/package-lock.json) "
-                   "into ${as_build_dir}")
-    file(REMOVE "${stamp}")
-    file(MAKE_DIRECTORY "${as_build_dir}")
-    configure_file("${as_source_dir}/package.json" "${as_build_dir}/package.json" COPYONLY)
-    configure_file("${as_source_dir}/package-lock.json" "${as_build_dir}/package-lock.json" COPYONLY)
-    execute_process(
-      COMMAND "${SCOUT_NPM}" ci --no-audit --no-fund --loglevel=error
-      WORKING_DIRECTORY "${as_build_dir}"
-      RESULT_VARIABLE rc OUTPUT_FILE "${as_build_dir}/npm-ci.log" ERROR_FILE "${as_build_dir}/npm-ci.log"
-      TIMEOUT 600)
-    if(rc EQUAL 0 AND EXISTS "${asc_js}")
-      file(WRITE "${stamp}" "${lock_hash} ${node_version}")
-    else()
-      set(as_skip "npm ci failed (${rc}; offline? see ${as_build_dir}/npm-ci.log)")
-    endif()
-  endif()
-endif()
+# package-lock.json: assemblyscript 0.28 declares engines node >= 20.
+scout_npm_ci(AssemblyScript SOURCE_DIR "${as_source_dir}" INSTALL_DIR "${as_build_dir}"
+             CHECK_FILE node_modules/assemblyscript/bin/asc.js SKIP_VAR as_skip
+             MIN_NODE_MAJOR 20 MIN_NODE_WHY "AssemblyScript 0.28" NODE_VERSION_VAR node_version)
 if(NOT as_skip)
   execute_process(COMMAND "${SCOUT_NODE}" "${asc_js}" --version OUTPUT_VARIABLE asc_version
                   OUTPUT_STRIP_TRAILING_WHITESPACE RESULT_VARIABLE rc ERROR_QUIET)
