@@ -66,33 +66,44 @@ def v8_verdict(node, runner, vector, timeout):
     return ("UNKNOWN", None, None), raw
 
 
-def scout_verdict(scout, engine, vector, timeout):
+def scout_report(scout, engine, vector, timeout, cwd=None):
+    """`scout run --format json --engine ENGINE VECTOR`: (the report's one file, or None,
+    scout's exit code, what went wrong when there is no report or scout wrote to stderr).
+    Also used by test/peers/scout_ts.py."""
     cmd = [scout, "run", "--format", "json", "--engine", engine, "--timeout", str(timeout), vector]
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd,
                        env=dict(os.environ, NO_COLOR="1"), timeout=20 * timeout + 60)
     stderr = p.stderr.decode("utf-8", "replace").strip()
     if stderr:
-        return ("STDERR", None, None), f"exit {p.returncode}: wrote to stderr: {stderr[:2000]}"
+        return None, p.returncode, f"wrote to stderr: {stderr[:2000]}"
     try:
         report = json.loads(p.stdout.decode("utf-8", "replace"))
         (f,) = report["files"]
     except (ValueError, KeyError, TypeError) as e:
-        return ("UNKNOWN", None, None), f"exit {p.returncode}: no JSON report ({e}); {stderr}"
+        return None, p.returncode, f"no JSON report ({e})"
+    return f, p.returncode, None
+
+
+def scout_verdict(scout, engine, vector, timeout):
+    f, rc, problem = scout_report(scout, engine, vector, timeout)
+    if problem:
+        kind = "STDERR" if problem.startswith("wrote to stderr") else "UNKNOWN"
+        return (kind, None, None), f"exit {rc}: {problem}"
     status = f["status"]
     if status == "passed":
-        return ("PASS", None, None), f"exit {p.returncode}: passed"
+        return ("PASS", None, None), f"exit {rc}: passed"
     if status == "error":
-        return ("ERROR", None, None), f"exit {p.returncode}: error: {f.get('error')}"
+        return ("ERROR", None, None), f"exit {rc}: error: {f.get('error')}"
     for b in f.get("blocks", []):
         if b.get("trap"):
             t = b["trap"]
             return (("FAIL", "trap in block %d" % b["index"], t.get("message")),
-                    f"exit {p.returncode}: block {b['index']}: trap ({t.get('kind')}): {t.get('message')}")
+                    f"exit {rc}: block {b['index']}: trap ({t.get('kind')}): {t.get('message')}")
     if f.get("root_mismatches"):
-        return ("FAIL", "post-state root mismatch", None), f"exit {p.returncode}: root mismatch"
+        return ("FAIL", "post-state root mismatch", None), f"exit {rc}: root mismatch"
     if not f.get("deposits_match", True):
-        return ("FAIL", "deposits differ", None), f"exit {p.returncode}: deposits differ"
-    return ("UNKNOWN", None, None), f"exit {p.returncode}: failed, but not by a trap, root or deposit"
+        return ("FAIL", "deposits differ", None), f"exit {rc}: deposits differ"
+    return ("UNKNOWN", None, None), f"exit {rc}: failed, but not by a trap, root or deposit"
 
 
 def show(verdict):
