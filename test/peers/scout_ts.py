@@ -172,16 +172,21 @@ def scout_ts_verdict(node, cli, vector, path, timeout):
     err = p.stderr.decode("utf-8", "replace")
     if p.returncode == 0:
         return ("PASS",), "exit 0"
+    # Each block that returned printed one "benchmark took" line.
+    done = len(re.findall(r"^benchmark took ", out, re.M))
     m = re.search(r"^AssertionError[^:]*: expected ([0-9a-f]{64}), received ([0-9a-f]{64})$", err, re.M)
     if m:
-        envs = [i for i, r in enumerate(vector.post) if r.lower() == m.group(1)]
-        # The first script whose root is asserted: scout.ts stops at the first mismatch.
-        return ("FAIL", "root", envs[0] if envs else None, "0x" + m.group(2)), m.group(0)
-    m = re.search(r"^(?:RuntimeError: .*|Uncaught 'Wasm aborted'|Wasm aborted|Error: (?:division by zero|"
+        # The script asserted last is the one whose blocks end at the DONE-th (every env
+        # has blocks); its expected root must be the one the message names.
+        ends = [sum(1 for e, _ in vector.blocks if e <= i) for i in range(len(vector.scripts))]
+        env = ends.index(done) if done in ends else None
+        if env is not None and vector.post[env].lower() != m.group(1):
+            env = None
+        return ("FAIL", "root", env, "0x" + m.group(2)), m.group(0)
+    m = re.search(r"^(?:RuntimeError: .*|Wasm aborted|Error: (?:division by zero|"
                   r"modulus is zero))$", err, re.M)
     if m:
-        # Each block that returned printed one "benchmark took" line: the trap is in the next.
-        done = len(re.findall(r"^benchmark took ", out, re.M))
+        # The trap is in the block after the last that returned.
         order = vector.run_order()
         return ("FAIL", "trap", order[done] if done < len(order) else None), m.group(0)
     lines = [s for s in err.splitlines() if s.strip()]
