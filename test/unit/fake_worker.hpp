@@ -123,9 +123,8 @@ inline void sleep_ms(int ms)
         hang();
     else if (is("ignores_sigterm"))
     {
-        // Only then a block starts, and with it the parent's clock: on a
-        // loaded machine the parent's timeout could otherwise come before
-        // SIGTERM is ignored (exec and start-up take longer than the limit).
+        // Only then a block starts, restarting the parent's clock: its timeout
+        // cannot come between the two.
         std::signal(SIGTERM, SIG_IGN);
         say(block_line(0, 7, 0, "a.wasm"));
         hang();
